@@ -1,0 +1,152 @@
+package dev.zen.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request to a chat model. Build one with {@link #builder(String)}; instances are immutable and
+ * {@link #toBuilder()} derives a changed copy (interceptors use it to adjust a request).
+ */
+public final class ChatRequest {
+  private final String model;
+  private final List<ChatMessage> messages;
+  private final @Nullable Double temperature;
+  private final @Nullable Integer maxOutputTokens;
+
+  private ChatRequest(Builder builder) {
+    this.model = builder.model;
+    this.messages = List.copyOf(builder.messages);
+    this.temperature = builder.temperature;
+    this.maxOutputTokens = builder.maxOutputTokens;
+  }
+
+  /** Starts a request to the named model (as the gateway knows it). */
+  public static Builder builder(String model) {
+    return new Builder(model);
+  }
+
+  /** A one-message request: the user's prompt to the named model. */
+  public static ChatRequest of(String model, String userPrompt) {
+    return builder(model).addMessage(ChatMessage.user(userPrompt)).build();
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public List<ChatMessage> messages() {
+    return messages;
+  }
+
+  /** The sampling temperature, when set; the provider's default otherwise. */
+  public Optional<Double> temperature() {
+    return Optional.ofNullable(temperature);
+  }
+
+  /** The cap on generated tokens, when set; the provider's default otherwise. */
+  public Optional<Integer> maxOutputTokens() {
+    return Optional.ofNullable(maxOutputTokens);
+  }
+
+  /** The text of the last user message, or the empty string (handy for routing and logs). */
+  public String lastUserText() {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      if (messages.get(i).role() == ChatMessage.Role.USER) {
+        return messages.get(i).text();
+      }
+    }
+    return "";
+  }
+
+  public Builder toBuilder() {
+    Builder builder = new Builder(model);
+    builder.messages.addAll(messages);
+    builder.temperature = temperature;
+    builder.maxOutputTokens = maxOutputTokens;
+    return builder;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ChatRequest other
+        && model.equals(other.model)
+        && messages.equals(other.messages)
+        && Objects.equals(temperature, other.temperature)
+        && Objects.equals(maxOutputTokens, other.maxOutputTokens);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(model, messages, temperature, maxOutputTokens);
+  }
+
+  @Override
+  public String toString() {
+    return "ChatRequest[model=" + model + ", messages=" + messages.size()
+        + (temperature == null ? "" : ", temperature=" + temperature)
+        + (maxOutputTokens == null ? "" : ", maxOutputTokens=" + maxOutputTokens) + "]";
+  }
+
+  /** Builds a {@link ChatRequest}; setters validate their argument at once. */
+  public static final class Builder {
+    private String model;
+    private final List<ChatMessage> messages = new ArrayList<>();
+    private @Nullable Double temperature;
+    private @Nullable Integer maxOutputTokens;
+
+    private Builder(String model) {
+      this.model = requireModel(model);
+    }
+
+    public Builder model(String model) {
+      this.model = requireModel(model);
+      return this;
+    }
+
+    public Builder addMessage(ChatMessage message) {
+      messages.add(Objects.requireNonNull(message, "message"));
+      return this;
+    }
+
+    public Builder messages(List<ChatMessage> messages) {
+      this.messages.clear();
+      messages.forEach(this::addMessage);
+      return this;
+    }
+
+    /** Sampling temperature in [0, 2]; {@code null} leaves the provider's default. */
+    public Builder temperature(@Nullable Double temperature) {
+      if (temperature != null && (temperature.isNaN() || temperature < 0 || temperature > 2)) {
+        throw new IllegalArgumentException("temperature must be within [0, 2], was " + temperature);
+      }
+      this.temperature = temperature;
+      return this;
+    }
+
+    /** Cap on generated tokens (> 0); {@code null} leaves the provider's default. */
+    public Builder maxOutputTokens(@Nullable Integer maxOutputTokens) {
+      if (maxOutputTokens != null && maxOutputTokens <= 0) {
+        throw new IllegalArgumentException("maxOutputTokens must be > 0, was " + maxOutputTokens);
+      }
+      this.maxOutputTokens = maxOutputTokens;
+      return this;
+    }
+
+    public ChatRequest build() {
+      if (messages.isEmpty()) {
+        throw new IllegalStateException("a chat request needs at least one message");
+      }
+      return new ChatRequest(this);
+    }
+
+    private static String requireModel(String model) {
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("model must not be blank");
+      }
+      return model;
+    }
+  }
+}

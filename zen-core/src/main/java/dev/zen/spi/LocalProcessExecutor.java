@@ -1,0 +1,121 @@
+package dev.zen.spi;
+
+import dev.zen.InvalidRequestException;
+import dev.zen.OperationTimeoutException;
+import dev.zen.ZenExecutors;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs commands as local processes. Pipes are drained on the blocking executor (reads block);
+ * exit and timeout are observed without holding a thread.
+ */
+final class LocalProcessExecutor implements RemoteExecutor {
+  private static final Logger log = LoggerFactory.getLogger(LocalProcessExecutor.class);
+
+  private final Executor blockingExecutor;
+
+  LocalProcessExecutor(Executor blockingExecutor) {
+    this.blockingExecutor = blockingExecutor;
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> execute(CommandSpec command) {
+    CompletableFuture<CommandResult> result = new CompletableFuture<>();
+    long startNanos = System.nanoTime();
+    Process process;
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command.argv());
+      builder.environment().putAll(command.environment());
+      command.workingDirectory().ifPresent(dir -> builder.directory(new File(dir)));
+      process = builder.start();
+    } catch (IOException | RuntimeException e) {
+      result.completeExceptionally(new InvalidRequestException("cannot start '" + command.commandLine()
+          + "': " + e.getMessage() + "; check that the program exists and the working directory is valid", e));
+      return result;
+    }
+    closeQuietly(process);
+
+    CompletableFuture<Captured> stdout = drain(process.getInputStream(), command.outputLimitBytes());
+    CompletableFuture<Captured> stderr = drain(process.getErrorStream(), command.outputLimitBytes());
+
+    Duration timeout = command.timeout();
+    ScheduledFuture<?> timer = ZenExecutors.scheduler().schedule(() -> {
+      if (!result.isDone()) {
+        kill(process);
+        result.completeExceptionally(new OperationTimeoutException("command '" + command.commandLine()
+            + "' did not finish within " + timeout + " and was killed; raise its timeout or check why it hangs",
+            timeout, null));
+      }
+    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+
+    process.onExit()
+        .thenCombine(stdout, (exited, out) -> out)
+        .thenCombine(stderr, (out, err) -> new CommandResult(process.exitValue(), out.text(), err.text(),
+            Duration.ofNanos(System.nanoTime() - startNanos), out.truncated(), err.truncated()))
+        .whenComplete((done, failure) -> {
+          timer.cancel(false);
+          if (failure != null) {
+            result.completeExceptionally(failure);
+          } else {
+            result.complete(done);
+          }
+        });
+
+    result.whenComplete((done, failure) -> {
+      if (failure instanceof CancellationException) {
+        kill(process);
+      }
+    });
+    return result;
+  }
+
+  /** The command gets an empty stdin: nothing is ever written to it. */
+  private static void closeQuietly(Process process) {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      log.debug("could not close stdin of process {}", process.pid(), e);
+    }
+  }
+
+  private static void kill(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    log.debug("killed process {}", process.pid());
+  }
+
+  private CompletableFuture<Captured> drain(InputStream stream, int limit) {
+    return CompletableFuture.supplyAsync(() -> {
+      ByteArrayOutputStream kept = new ByteArrayOutputStream(Math.min(limit, 8192));
+      boolean truncated = false;
+      byte[] buffer = new byte[8192];
+      try (stream) {
+        int read;
+        while ((read = stream.read(buffer)) != -1) {
+          int room = limit - kept.size();
+          if (read > room) {
+            truncated = true;
+          }
+          kept.write(buffer, 0, Math.min(read, Math.max(room, 0)));
+        }
+      } catch (IOException e) {
+        // The process was killed and its pipe closed under us: keep what was read.
+      }
+      return new Captured(kept.toString(StandardCharsets.UTF_8), truncated);
+    }, blockingExecutor);
+  }
+
+  private record Captured(String text, boolean truncated) {}
+}

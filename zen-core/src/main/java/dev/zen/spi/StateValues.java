@@ -1,0 +1,248 @@
+package dev.zen.spi;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.AbstractList;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The values graph state and checkpoints may hold, and their deeply immutable form.
+ *
+ * <p>State values are JSON-like: {@code null}, {@link String}, {@link Boolean}, {@link Byte},
+ * {@link Short}, {@link Integer}, {@link Long}, {@link Float}, {@link Double}, {@link BigInteger},
+ * {@link BigDecimal}, {@link List}s of state values and {@link Map}s from {@code String} to state
+ * values (insertion order kept, {@code null} values allowed). Every checkpoint store can persist
+ * them exactly (an {@code Integer} comes back an {@code Integer}), and because {@link #freeze}
+ * makes them deeply immutable, state can be shared between steps instead of being copied.
+ * Convert domain objects to maps at the edge of a node.
+ */
+public final class StateValues {
+  private StateValues() {}
+
+  /**
+   * A deeply immutable copy of {@code state}. Maps and lists already frozen are reused as they are,
+   * so freezing a state whose values came from an earlier state costs one pass over its keys.
+   *
+   * @throws IllegalArgumentException naming the path of the first value of an unsupported type
+   */
+  public static Map<String, @Nullable Object> freezeMap(Map<String, ? extends @Nullable Object> state) {
+    Objects.requireNonNull(state, "state");
+    @SuppressWarnings("unchecked")
+    Map<String, @Nullable Object> frozen = (Map<String, @Nullable Object>) freeze(state, "");
+    return frozen;
+  }
+
+  /** The deeply immutable form of one state value (see the class documentation). */
+  public static @Nullable Object freeze(@Nullable Object value) {
+    return freeze(value, "");
+  }
+
+  /** Whether {@code value} is already in frozen form (a leaf or a container made by freeze). */
+  public static boolean isFrozen(@Nullable Object value) {
+    return value == null || isLeaf(value) || value instanceof FrozenMap || value instanceof FrozenList;
+  }
+
+  private static @Nullable Object freeze(@Nullable Object value, String path) {
+    if (value == null || isLeaf(value) || value instanceof FrozenMap || value instanceof FrozenList) {
+      return value;
+    }
+    if (value instanceof Map<?, ?> map) {
+      String[] keys = new String[map.size()];
+      Object[] values = new Object[map.size()];
+      int i = 0;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getKey() instanceof String key)) {
+          throw new IllegalArgumentException("state map at '" + display(path) + "' has a key of type "
+              + (entry.getKey() == null ? "null" : entry.getKey().getClass().getName())
+              + "; state map keys must be non-null Strings");
+        }
+        keys[i] = key;
+        values[i] = freeze(entry.getValue(), path.isEmpty() ? key : path + "." + key);
+        i++;
+      }
+      return new FrozenMap(keys, values);
+    }
+    if (value instanceof List<?> list) {
+      Object[] values = new Object[list.size()];
+      int i = 0;
+      for (Object element : list) {
+        values[i] = freeze(element, path + "[" + i + "]");
+        i++;
+      }
+      return new FrozenList(values);
+    }
+    throw new IllegalArgumentException("state value at '" + display(path) + "' has unsupported type "
+        + value.getClass().getName() + "; state values must be null, String, Boolean, a number "
+        + "(Byte, Short, Integer, Long, Float, Double, BigInteger, BigDecimal), a List or a Map<String, ?> of these");
+  }
+
+  private static String display(String path) {
+    return path.isEmpty() ? "<root>" : path;
+  }
+
+  static boolean isLeaf(Object value) {
+    return value instanceof String
+        || value instanceof Boolean
+        || value instanceof Integer
+        || value instanceof Long
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger
+        || value instanceof BigDecimal;
+  }
+
+  /**
+   * An estimate of the memory a frozen value holds, in bytes: used to bound stores by weight.
+   * It is an estimate (object headers, UTF-16 strings), not an exact measurement.
+   */
+  public static long estimateBytes(@Nullable Object value) {
+    if (value == null) {
+      return 4;
+    }
+    if (value instanceof String s) {
+      return 40L + 2L * s.length();
+    }
+    if (value instanceof Map<?, ?> map) {
+      long total = 32;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        total += 16 + estimateBytes(entry.getKey()) + estimateBytes(entry.getValue());
+      }
+      return total;
+    }
+    if (value instanceof List<?> list) {
+      long total = 24;
+      for (Object element : list) {
+        total += 8 + estimateBytes(element);
+      }
+      return total;
+    }
+    if (value instanceof BigInteger || value instanceof BigDecimal) {
+      return 64;
+    }
+    return 24;
+  }
+
+  /** An immutable insertion-ordered map; lookups are linear up to 8 keys, hashed above. */
+  private static final class FrozenMap extends AbstractMap<String, @Nullable Object> {
+    private final String[] keys;
+    private final @Nullable Object[] values;
+    private final @Nullable Map<String, Integer> index;
+
+    FrozenMap(String[] keys, @Nullable Object[] values) {
+      this.keys = keys;
+      this.values = values;
+      if (keys.length > 8) {
+        Map<String, Integer> positions = new LinkedHashMap<>(keys.length * 2);
+        for (int i = 0; i < keys.length; i++) {
+          positions.put(keys[i], i);
+        }
+        this.index = positions;
+      } else {
+        this.index = null;
+      }
+    }
+
+    private int indexOf(@Nullable Object key) {
+      if (index != null) {
+        Integer position = index.get(key);
+        return position == null ? -1 : position;
+      }
+      for (int i = 0; i < keys.length; i++) {
+        if (keys[i].equals(key)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    @Override
+    public @Nullable Object get(@Nullable Object key) {
+      int i = indexOf(key);
+      return i < 0 ? null : values[i];
+    }
+
+    @Override
+    public boolean containsKey(@Nullable Object key) {
+      return indexOf(key) >= 0;
+    }
+
+    @Override
+    public int size() {
+      return keys.length;
+    }
+
+    @Override
+    public Set<Entry<String, @Nullable Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, @Nullable Object>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < keys.length;
+            }
+
+            @Override
+            public Entry<String, @Nullable Object> next() {
+              if (next >= keys.length) {
+                throw new java.util.NoSuchElementException();
+              }
+              int i = next++;
+              return new SimpleImmutableEntry<>(keys[i], values[i]);
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return keys.length;
+        }
+      };
+    }
+  }
+
+  /** An immutable list over an array nobody else holds. */
+  private static final class FrozenList extends AbstractList<@Nullable Object> implements java.util.RandomAccess {
+    private final @Nullable Object[] values;
+
+    FrozenList(@Nullable Object[] values) {
+      this.values = values;
+    }
+
+    @Override
+    public @Nullable Object get(int index) {
+      return values[index];
+    }
+
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public Object[] toArray() {
+      return Arrays.copyOf(values, values.length);
+    }
+  }
+
+  /** The empty frozen map. */
+  public static Map<String, @Nullable Object> emptyMap() {
+    return EMPTY;
+  }
+
+  private static final Map<String, @Nullable Object> EMPTY = new FrozenMap(new String[0], new Object[0]);
+
+}
