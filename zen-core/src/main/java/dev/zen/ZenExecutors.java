@@ -109,8 +109,15 @@ public final class ZenExecutors {
     }
 
     static @Nullable VirtualThreads find() {
+      // JDK 19 and 20 have these methods as a preview that throws unless --enable-preview is set;
+      // finding them there would make every runtime executor fail to build.
+      if (Runtime.version().feature() < 21) {
+        return null;
+      }
       try {
-        return new VirtualThreads();
+        VirtualThreads threads = new VirtualThreads();
+        threads.newExecutor("zen-probe-").shutdown();
+        return threads;
       } catch (ReflectiveOperationException | RuntimeException e) {
         return null;
       }

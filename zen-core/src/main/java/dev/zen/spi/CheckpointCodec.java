@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +37,8 @@ public final class CheckpointCodec {
 
   private static final byte MAGIC_1 = 'Z';
   private static final byte MAGIC_2 = 'C';
-  private static final int MAX_DEPTH = 512;
+  // The same bound StateValues enforces, so whatever encode accepts, decode reads back.
+  private static final int MAX_DEPTH = StateValues.MAX_DEPTH;
 
   private static final byte T_NULL = 0;
   private static final byte T_FALSE = 1;
@@ -82,10 +84,14 @@ public final class CheckpointCodec {
    * @throws CorruptCheckpointException when the bytes are truncated, damaged or of another format
    */
   public static Checkpoint decode(byte[] bytes) {
+    // A null array is a caller's bug, not damaged data: fail as an invalid argument.
+    Objects.requireNonNull(bytes, "bytes");
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-      if (bytes.length < 3 || in.readByte() != MAGIC_1 || in.readByte() != MAGIC_2) {
+      if (!startsWithMagic(bytes)) {
         throw new CorruptCheckpointException("not a Zen checkpoint (bad magic bytes, " + bytes.length + " bytes)", null);
       }
+      in.readByte();
+      in.readByte();
       int version = in.readUnsignedByte();
       if (version != FORMAT_VERSION) {
         throw new CorruptCheckpointException("checkpoint format version " + version
@@ -116,8 +122,13 @@ public final class CheckpointCodec {
     } catch (EOFException e) {
       throw new CorruptCheckpointException("checkpoint bytes are truncated (" + bytes.length + " bytes)", e);
     } catch (IOException | RuntimeException e) {
-      throw new CorruptCheckpointException("checkpoint bytes cannot be decoded: " + e.getMessage(), e);
+      throw new CorruptCheckpointException("checkpoint bytes cannot be decoded (" + bytes.length + " bytes): " + e, e);
     }
+  }
+
+  /** A prefix of the magic ({@code "Z"}, {@code "ZC"}) is a truncated checkpoint, not a foreign one. */
+  private static boolean startsWithMagic(byte[] bytes) {
+    return (bytes.length < 1 || bytes[0] == MAGIC_1) && (bytes.length < 2 || bytes[1] == MAGIC_2);
   }
 
   private static String require(@Nullable String value, String what) {
@@ -143,7 +154,8 @@ public final class CheckpointCodec {
       return null;
     }
     if (length < 0 || length > in.available()) {
-      throw new CorruptCheckpointException("string length " + length + " exceeds the remaining bytes", null);
+      throw new CorruptCheckpointException("checkpoint is truncated or damaged: string length " + length
+          + " exceeds the " + in.available() + " remaining bytes", null);
     }
     byte[] utf8 = in.readNBytes(length);
     return new String(utf8, StandardCharsets.UTF_8);
@@ -256,7 +268,8 @@ public final class CheckpointCodec {
     int size = ((DataInputStream) in).readInt();
     // Every element takes at least one byte, so a larger count is damage, not a big container.
     if (size < 0 || size > in.available()) {
-      throw new CorruptCheckpointException("container size " + size + " exceeds the remaining bytes", null);
+      throw new CorruptCheckpointException("checkpoint is truncated or damaged: container size " + size
+          + " exceeds the " + in.available() + " remaining bytes", null);
     }
     return size;
   }

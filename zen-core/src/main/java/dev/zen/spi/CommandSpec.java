@@ -2,6 +2,7 @@ package dev.zen.spi;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ public final class CommandSpec {
   public static Builder builder(String program, String... arguments) {
     List<String> argv = new ArrayList<>();
     argv.add(program);
-    argv.addAll(List.of(arguments));
+    // Arrays.asList, not List.of: a null argument must reach the builder's check and its message.
+    argv.addAll(Arrays.asList(arguments));
     return new Builder(argv);
   }
 

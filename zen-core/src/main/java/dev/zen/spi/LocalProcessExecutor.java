@@ -1,6 +1,7 @@
 package dev.zen.spi;
 
 import dev.zen.InvalidRequestException;
+import dev.zen.NonRetriableException;
 import dev.zen.OperationTimeoutException;
 import dev.zen.ZenExecutors;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,18 +49,30 @@ final class LocalProcessExecutor implements RemoteExecutor {
     }
     closeQuietly(process);
 
-    CompletableFuture<Captured> stdout = drain(process.getInputStream(), command.outputLimitBytes());
-    CompletableFuture<Captured> stderr = drain(process.getErrorStream(), command.outputLimitBytes());
+    CompletableFuture<Captured> stdout;
+    CompletableFuture<Captured> stderr;
+    try {
+      stdout = drain(process.getInputStream(), command.outputLimitBytes());
+      stderr = drain(process.getErrorStream(), command.outputLimitBytes());
+    } catch (RejectedExecutionException e) {
+      // Nobody would read the pipes or wait for the exit: do not leave the process running.
+      kill(process);
+      result.completeExceptionally(new NonRetriableException("cannot run '" + command.commandLine()
+          + "': the executor that drains process output rejected the task (is it shut down?)", e));
+      return result;
+    }
 
     Duration timeout = command.timeout();
     ScheduledFuture<?> timer = ZenExecutors.scheduler().schedule(() -> {
-      if (!result.isDone()) {
+      // Fail first, kill second: the kill makes the process exit and its pipes close, and the exit
+      // handler would otherwise win the race and report a killed command as finished (exit 137).
+      boolean timedOut = result.completeExceptionally(new OperationTimeoutException("command '"
+          + command.commandLine() + "' did not finish within " + timeout
+          + " and was killed; raise its timeout or check why it hangs", timeout, null));
+      if (timedOut) {
         kill(process);
-        result.completeExceptionally(new OperationTimeoutException("command '" + command.commandLine()
-            + "' did not finish within " + timeout + " and was killed; raise its timeout or check why it hangs",
-            timeout, null));
       }
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }, saturatedNanos(timeout), TimeUnit.NANOSECONDS);
 
     process.onExit()
         .thenCombine(stdout, (exited, out) -> out)
@@ -79,6 +93,18 @@ final class LocalProcessExecutor implements RemoteExecutor {
       }
     });
     return result;
+  }
+
+  /**
+   * A timeout past ~292 years ({@code Duration.ofSeconds(Long.MAX_VALUE)} meaning "never") does not
+   * fit in nanoseconds; {@code toNanos()} would throw after the process was started and leak it.
+   */
+  private static long saturatedNanos(Duration timeout) {
+    try {
+      return timeout.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** The command gets an empty stdin: nothing is ever written to it. */

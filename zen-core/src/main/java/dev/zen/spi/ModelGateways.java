@@ -14,6 +14,10 @@ public final class ModelGateways {
    * Wraps {@code gateway} so that every {@code complete} and {@code stream} call passes through
    * {@code interceptors}, the first being the outermost. {@code models()} and {@code close()} go
    * straight to {@code gateway}.
+   *
+   * <p>An interceptor or gateway that throws instead of returning a failed future (or returns
+   * {@code null}) is turned into a failed future at that link of the chain, so the interceptors
+   * outside it see the failure where they look for it.
    */
   public static ModelGateway intercepted(ModelGateway gateway, List<? extends GatewayInterceptor> interceptors) {
     Objects.requireNonNull(gateway, "gateway");
@@ -62,10 +66,25 @@ public final class ModelGateways {
       }
 
       CompletableFuture<ChatReply> run() {
-        if (index == interceptors.size()) {
-          return listener == null ? delegate.complete(request) : delegate.stream(request, listener);
+        boolean last = index == interceptors.size();
+        CompletableFuture<ChatReply> future;
+        try {
+          if (last) {
+            future = listener == null ? delegate.complete(request) : delegate.stream(request, listener);
+          } else {
+            future = interceptors.get(index).intercept(this);
+          }
+        } catch (RuntimeException e) {
+          // A retry that calls proceed() from a completion callback would lose a thrown exception
+          // and hang its caller; as a failed future it is retried or reported like any failure.
+          return CompletableFuture.failedFuture(e);
         }
-        return interceptors.get(index).intercept(this);
+        if (future == null) {
+          Object culprit = last ? delegate : interceptors.get(index);
+          return CompletableFuture.failedFuture(new NullPointerException(
+              culprit.getClass().getName() + " returned null instead of a future"));
+        }
+        return future;
       }
 
       @Override

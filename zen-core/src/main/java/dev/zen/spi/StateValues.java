@@ -20,12 +20,21 @@ import org.jspecify.annotations.Nullable;
  * <p>State values are JSON-like: {@code null}, {@link String}, {@link Boolean}, {@link Byte},
  * {@link Short}, {@link Integer}, {@link Long}, {@link Float}, {@link Double}, {@link BigInteger},
  * {@link BigDecimal}, {@link List}s of state values and {@link Map}s from {@code String} to state
- * values (insertion order kept, {@code null} values allowed). Every checkpoint store can persist
- * them exactly (an {@code Integer} comes back an {@code Integer}), and because {@link #freeze}
- * makes them deeply immutable, state can be shared between steps instead of being copied.
- * Convert domain objects to maps at the edge of a node.
+ * values (insertion order kept, {@code null} values allowed), nested at most {@value #MAX_DEPTH}
+ * levels below the root. Every checkpoint store can persist them exactly (an {@code Integer} comes
+ * back an {@code Integer}), and because {@link #freeze} makes them deeply immutable, state can be
+ * shared between steps instead of being copied. Convert domain objects to maps at the edge of a
+ * node.
  */
 public final class StateValues {
+  /**
+   * How deep values may nest below the root value. The bound is checked when freezing, so a
+   * cyclic container fails with a clear message instead of a {@link StackOverflowError}, and every
+   * checkpoint that can be built can also be decoded ({@link CheckpointCodec} refuses deeper input
+   * as damage).
+   */
+  public static final int MAX_DEPTH = 512;
+
   private StateValues() {}
 
   /**
@@ -37,13 +46,13 @@ public final class StateValues {
   public static Map<String, @Nullable Object> freezeMap(Map<String, ? extends @Nullable Object> state) {
     Objects.requireNonNull(state, "state");
     @SuppressWarnings("unchecked")
-    Map<String, @Nullable Object> frozen = (Map<String, @Nullable Object>) freeze(state, "");
+    Map<String, @Nullable Object> frozen = (Map<String, @Nullable Object>) freeze(state, "", 0);
     return frozen;
   }
 
   /** The deeply immutable form of one state value (see the class documentation). */
   public static @Nullable Object freeze(@Nullable Object value) {
-    return freeze(value, "");
+    return freeze(value, "", 0);
   }
 
   /** Whether {@code value} is already in frozen form (a leaf or a container made by freeze). */
@@ -51,7 +60,11 @@ public final class StateValues {
     return value == null || isLeaf(value) || value instanceof FrozenMap || value instanceof FrozenList;
   }
 
-  private static @Nullable Object freeze(@Nullable Object value, String path) {
+  private static @Nullable Object freeze(@Nullable Object value, String path, int depth) {
+    if (depth + height(value) > MAX_DEPTH) {
+      throw new IllegalArgumentException("state value at '" + shorten(display(path)) + "' nests deeper than "
+          + MAX_DEPTH + " levels; flatten the state, and check that no map or list contains itself");
+    }
     if (value == null || isLeaf(value) || value instanceof FrozenMap || value instanceof FrozenList) {
       return value;
     }
@@ -66,7 +79,7 @@ public final class StateValues {
               + "; state map keys must be non-null Strings");
         }
         keys[i] = key;
-        values[i] = freeze(entry.getValue(), path.isEmpty() ? key : path + "." + key);
+        values[i] = freeze(entry.getValue(), path.isEmpty() ? key : path + "." + key, depth + 1);
         i++;
       }
       return new FrozenMap(keys, values);
@@ -75,7 +88,7 @@ public final class StateValues {
       Object[] values = new Object[list.size()];
       int i = 0;
       for (Object element : list) {
-        values[i] = freeze(element, path + "[" + i + "]");
+        values[i] = freeze(element, path + "[" + i + "]", depth + 1);
         i++;
       }
       return new FrozenList(values);
@@ -87,6 +100,30 @@ public final class StateValues {
 
   private static String display(String path) {
     return path.isEmpty() ? "<root>" : path;
+  }
+
+  /** A path through a cycle is hundreds of segments long; its start is enough to find it. */
+  private static String shorten(String path) {
+    return path.length() <= 200 ? path : path.substring(0, 200) + "...";
+  }
+
+  /** Levels below {@code value}: 0 for leaves and empty containers (only frozen ones know it). */
+  private static int height(@Nullable Object value) {
+    if (value instanceof FrozenMap map) {
+      return map.height;
+    }
+    if (value instanceof FrozenList list) {
+      return list.height;
+    }
+    return 0;
+  }
+
+  private static int heightOver(@Nullable Object[] children) {
+    int max = -1;
+    for (Object child : children) {
+      max = Math.max(max, height(child));
+    }
+    return max + 1;
   }
 
   static boolean isLeaf(Object value) {
@@ -138,10 +175,12 @@ public final class StateValues {
     private final String[] keys;
     private final @Nullable Object[] values;
     private final @Nullable Map<String, Integer> index;
+    final int height;
 
     FrozenMap(String[] keys, @Nullable Object[] values) {
       this.keys = keys;
       this.values = values;
+      this.height = heightOver(values);
       if (keys.length > 8) {
         Map<String, Integer> positions = new LinkedHashMap<>(keys.length * 2);
         for (int i = 0; i < keys.length; i++) {
@@ -217,9 +256,11 @@ public final class StateValues {
   /** An immutable list over an array nobody else holds. */
   private static final class FrozenList extends AbstractList<@Nullable Object> implements java.util.RandomAccess {
     private final @Nullable Object[] values;
+    final int height;
 
     FrozenList(@Nullable Object[] values) {
       this.values = values;
+      this.height = heightOver(values);
     }
 
     @Override

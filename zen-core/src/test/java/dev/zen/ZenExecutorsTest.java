@@ -1,0 +1,124 @@
+package dev.zen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+
+class ZenExecutorsTest {
+
+  @Test
+  void virtual_threads_are_available_exactly_from_jdk_21() {
+    assertThat(ZenExecutors.virtualThreadsAvailable()).isEqualTo(Runtime.version().feature() >= 21);
+  }
+
+  @Test
+  @EnabledForJreRange(max = JRE.JAVA_20)
+  void before_jdk_21_there_are_no_virtual_threads_and_the_runtime_executor_is_a_bounded_pool() {
+    assertThat(ZenExecutors.virtualThreadsAvailable()).isFalse();
+    ExecutorService executor = ZenExecutors.newRuntimeExecutor("zen-pool-test", 300);
+    try {
+      assertThat(executor).isInstanceOfSatisfying(ThreadPoolExecutor.class, pool -> {
+        assertThat(pool.getMaximumPoolSize()).isEqualTo(300);
+        // Idle threads go away, so an idle application holds no runtime threads.
+        assertThat(pool.allowsCoreThreadTimeOut()).isTrue();
+      });
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void from_jdk_21_the_runtime_executor_runs_tasks_on_virtual_threads() throws Exception {
+    ExecutorService executor = ZenExecutors.newRuntimeExecutor("zen-virtual-test");
+    try {
+      Thread thread = executor.submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+
+      assertThat((Boolean) Thread.class.getMethod("isVirtual").invoke(thread)).isTrue();
+      assertThat(thread.getName()).startsWith("zen-virtual-test-");
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void the_runtime_executor_runs_hundreds_of_blocking_tasks_at_once_on_named_daemon_threads() throws Exception {
+    int tasks = 250;
+    ExecutorService executor = ZenExecutors.newRuntimeExecutor("zen-block-test");
+    CountDownLatch allStarted = new CountDownLatch(tasks);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(tasks);
+    Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    try {
+      for (int i = 0; i < tasks; i++) {
+        executor.execute(() -> {
+          threads.add(Thread.currentThread());
+          allStarted.countDown();
+          try {
+            // Every task holds its thread until all have started: only a pool that grows gets here.
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          finished.countDown();
+        });
+      }
+
+      assertThat(allStarted.await(20, TimeUnit.SECONDS)).as("all %d tasks blocked together", tasks).isTrue();
+      release.countDown();
+      assertThat(finished.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(threads).hasSize(tasks);
+      assertThat(threads).allSatisfy(thread -> {
+        assertThat(thread.isDaemon()).isTrue();
+        assertThat(thread.getName()).startsWith("zen-block-test-");
+      });
+    } finally {
+      release.countDown();
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void runtime_executor_arguments_are_validated() {
+    assertThatThrownBy(() -> ZenExecutors.newRuntimeExecutor(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("threadNamePrefix must not be blank");
+    assertThatThrownBy(() -> ZenExecutors.newRuntimeExecutor("x", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPlatformThreads must be >= 1, was 0");
+  }
+
+  @Test
+  void the_default_runtime_is_shared_and_runs_on_daemon_threads() throws Exception {
+    assertThat(ZenExecutors.defaultRuntime()).isSameAs(ZenExecutors.defaultRuntime());
+
+    Thread thread = ZenExecutors.defaultRuntime().submit(Thread::currentThread).get(10, TimeUnit.SECONDS);
+
+    assertThat(thread.isDaemon()).isTrue();
+    assertThat(thread.getName()).startsWith("zen-runtime-");
+  }
+
+  @Test
+  void the_scheduler_is_shared_and_runs_delays_on_a_daemon_timer_thread() throws Exception {
+    assertThat(ZenExecutors.scheduler()).isSameAs(ZenExecutors.scheduler());
+    long start = System.nanoTime();
+
+    ScheduledFuture<Thread> later = ZenExecutors.scheduler().schedule(Thread::currentThread, 50, TimeUnit.MILLISECONDS);
+    Thread thread = later.get(10, TimeUnit.SECONDS);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    assertThat(thread.isDaemon()).isTrue();
+    assertThat(thread.getName()).startsWith("zen-timer-");
+  }
+}
