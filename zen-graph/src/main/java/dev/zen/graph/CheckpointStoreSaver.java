@@ -1,0 +1,110 @@
+package dev.zen.graph;
+
+import dev.zen.OperationTimeoutException;
+import dev.zen.ServiceUnavailableException;
+import dev.zen.spi.Checkpoint;
+import dev.zen.spi.CheckpointStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.bsc.langgraph4j.RunnableConfig;
+import org.bsc.langgraph4j.checkpoint.BaseCheckpointSaver;
+
+/**
+ * The one bridge from Zen's asynchronous {@link CheckpointStore} to langgraph4j's synchronous
+ * {@link BaseCheckpointSaver}. langgraph4j calls it on the run's own runtime thread, so waiting
+ * here (bounded by the store timeout) never blocks an event loop. langgraph4j's checkpoint
+ * semantics, and any future change to them, stay in this class.
+ */
+final class CheckpointStoreSaver implements BaseCheckpointSaver {
+  private final CheckpointStore store;
+  private final Duration timeout;
+  private final String graph;
+
+  CheckpointStoreSaver(CheckpointStore store, Duration timeout, String graph) {
+    this.store = store;
+    this.timeout = timeout;
+    this.graph = graph;
+  }
+
+  @Override
+  public Collection<org.bsc.langgraph4j.checkpoint.Checkpoint> list(RunnableConfig config) {
+    String thread = threadId(config);
+    return await(store.history(thread, Integer.MAX_VALUE), "reading the history of", thread).stream()
+        .map(CheckpointStoreSaver::toLangGraph)
+        .toList();
+  }
+
+  @Override
+  public Optional<org.bsc.langgraph4j.checkpoint.Checkpoint> get(RunnableConfig config) {
+    String thread = threadId(config);
+    Optional<Checkpoint> found = config.checkPointId().isPresent()
+        ? await(store.get(thread, config.checkPointId().get()), "reading a checkpoint of", thread)
+        : await(store.latest(thread), "reading the latest checkpoint of", thread);
+    return found.map(CheckpointStoreSaver::toLangGraph);
+  }
+
+  @Override
+  public RunnableConfig put(RunnableConfig config, org.bsc.langgraph4j.checkpoint.Checkpoint checkpoint) {
+    String thread = threadId(config);
+    // langgraph4j replaces the checkpoint named in the config (state updates); otherwise it appends.
+    String id = config.checkPointId().orElse(checkpoint.getId());
+    Checkpoint stored = new Checkpoint(thread, id, checkpoint.getNodeId(), checkpoint.getNextNodeId(),
+        checkpoint.getState(), Instant.now());
+    await(store.put(stored), "saving a checkpoint of", thread);
+    RunExecution.of(config).ifPresent(run -> run.onCheckpoint(stored));
+    return config.checkPointId().isPresent() ? config : RunnableConfig.builder(config).checkPointId(id).build();
+  }
+
+  @Override
+  public Tag release(RunnableConfig config) {
+    String thread = threadId(config);
+    List<Checkpoint> history = await(store.history(thread, Integer.MAX_VALUE), "reading the history of", thread);
+    await(store.deleteThread(thread), "deleting", thread);
+    return new Tag(thread, history.stream().map(CheckpointStoreSaver::toLangGraph).toList());
+  }
+
+  @Override
+  public String threadId(RunnableConfig config) {
+    return config.threadId().orElseThrow(() -> new IllegalStateException("graph '" + graph + "': run without a thread id"));
+  }
+
+  static org.bsc.langgraph4j.checkpoint.Checkpoint toLangGraph(Checkpoint checkpoint) {
+    return org.bsc.langgraph4j.checkpoint.Checkpoint.builder()
+        .id(checkpoint.id())
+        .nodeId(checkpoint.nodeId())
+        .nextNodeId(checkpoint.nextNodeId())
+        .state(checkpoint.state())
+        .build();
+  }
+
+  private <T> T await(CompletionStage<T> stage, String doing, String thread) {
+    try {
+      return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new ServiceUnavailableException("checkpoint store failed while " + doing + " thread '" + thread
+          + "' of graph '" + graph + "': " + cause.getMessage(), cause);
+    } catch (TimeoutException e) {
+      stage.toCompletableFuture().cancel(true);
+      throw new OperationTimeoutException("checkpoint store did not answer within " + timeout + " while " + doing
+          + " thread '" + thread + "' of graph '" + graph + "'; check the store's health or raise GraphOptions.storeTimeout",
+          timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      CancellationException cancelled = new CancellationException("run on thread '" + thread + "' was cancelled while " + doing + " it");
+      cancelled.initCause(e);
+      throw cancelled;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.zen.graph;
+
+import java.util.concurrent.Executor;
+
+/** What a running node knows about its run, and how it talks back to it. */
+public interface NodeContext {
+
+  String graphName();
+
+  String nodeId();
+
+  String threadId();
+
+  /** Unique per {@code invoke}/{@code resume} call. */
+  String runId();
+
+  /** 1 for the first call of this node in this step, 2 for its first retry, ... */
+  int attempt();
+
+  /**
+   * Publishes a custom event (a streamed token, progress) to the run's listeners and stream.
+   * Cheap and non-blocking; callable from any thread, including I/O callbacks.
+   */
+  void emit(Object payload);
+
+  /**
+   * An executor for the node's own continuations and blocking helpers: the runtime executor,
+   * carrying the node's trace context to the tasks it runs.
+   */
+  Executor executor();
+
+  /** Whether the run was cancelled; long loops inside a node should check it. */
+  boolean isCancelled();
+}
