@@ -1,0 +1,256 @@
+package dev.zen.checkpoint.redis;
+
+import dev.zen.ServiceUnavailableException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.MaintNotificationsConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's one connection: created on first use (so building a store has no side effects),
+ * shared by every call, and re-created on the next call if connecting failed. Once connected,
+ * Lettuce reconnects by itself. It owns the Lettuce client (and its threads) only when it created
+ * it.
+ */
+final class RedisConnector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+
+  /** What to connect to: a standalone or Sentinel-managed server, or a cluster. */
+  sealed interface Target permits Standalone, Cluster {}
+
+  /** A server (redis://, rediss://, redis-sentinel://), with the client to use if one was shared. */
+  record Standalone(RedisURI uri, @Nullable RedisClient sharedClient) implements Target {}
+
+  /** A cluster given by seed URIs, or by a shared client that knows its seeds. */
+  record Cluster(List<RedisURI> seeds, @Nullable RedisClusterClient sharedClient) implements Target {}
+
+  private final Target target;
+  private final RedisCheckpointStoreOptions options;
+  private final String endpoint;
+  private final AtomicReference<@Nullable CompletableFuture<Connected>> current = new AtomicReference<>();
+  private final Object lock = new Object();
+  private @Nullable ClientResources ownedResources;
+  private @Nullable RedisClient ownedClient;
+  private @Nullable RedisClusterClient ownedClusterClient;
+  private volatile boolean closed;
+
+  /** An open connection and its async command API (standalone and cluster share the interface). */
+  record Connected(StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> commands) {}
+
+  RedisConnector(Target target, RedisCheckpointStoreOptions options) {
+    this.target = target;
+    this.options = options;
+    this.endpoint = describe(target);
+  }
+
+  /** Where the store connects, for messages (no credentials). */
+  String endpoint() {
+    return endpoint;
+  }
+
+  boolean isCluster() {
+    return target instanceof Cluster;
+  }
+
+  /** The connection, connecting first if needed; fails with ServiceUnavailableException if that fails. */
+  CompletableFuture<Connected> connection() {
+    while (true) {
+      CompletableFuture<Connected> existing = current.get();
+      if (existing != null && !existing.isCompletedExceptionally()) {
+        return existing;
+      }
+      if (closed) {
+        throw new IllegalStateException("the Redis checkpoint store is closed");
+      }
+      CompletableFuture<Connected> attempt = new CompletableFuture<>();
+      if (current.compareAndSet(existing, attempt)) {
+        connect(attempt);
+        return attempt;
+      }
+    }
+  }
+
+  private void connect(CompletableFuture<Connected> attempt) {
+    CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connecting;
+    try {
+      synchronized (lock) {
+        connecting = startConnect();
+      }
+    } catch (RuntimeException e) {
+      attempt.completeExceptionally(unavailable(e));
+      return;
+    }
+    connecting.whenComplete((connection, failure) -> {
+      if (failure != null) {
+        attempt.completeExceptionally(unavailable(Scripts.unwrap(failure)));
+        return;
+      }
+      connection.setTimeout(options.commandTimeout());
+      RedisClusterAsyncCommands<byte[], byte[]> commands = connection instanceof StatefulRedisClusterConnection<byte[], byte[]> c
+          ? c.async() : ((StatefulRedisConnection<byte[], byte[]>) connection).async();
+      if (closed) {
+        connection.closeAsync();
+        attempt.completeExceptionally(new IllegalStateException("the Redis checkpoint store is closed"));
+        return;
+      }
+      LOG.debug("Connected to Redis at {}", endpoint);
+      attempt.complete(new Connected(connection, commands));
+    });
+  }
+
+  private ServiceUnavailableException unavailable(Throwable cause) {
+    return new ServiceUnavailableException("cannot connect to Redis at " + endpoint + " (" + cause.getMessage()
+        + "); check that Redis is running and reachable; the next call connects again", cause);
+  }
+
+  private CompletableFuture<? extends StatefulConnection<byte[], byte[]>> startConnect() {
+    if (target instanceof Standalone standalone) {
+      RedisClient client = standalone.sharedClient();
+      RedisURI uri = standalone.uri();
+      if (client == null) {
+        if (ownedClient == null) {
+          ownedClient = RedisClient.create(resources());
+          ownedClient.setOptions(clientOptions());
+        }
+        client = ownedClient;
+        uri = withTimeout(uri);
+      }
+      return client.connectAsync(ByteArrayCodec.INSTANCE, uri).toCompletableFuture();
+    }
+    Cluster cluster = (Cluster) target;
+    RedisClusterClient client = cluster.sharedClient();
+    if (client == null) {
+      if (ownedClusterClient == null) {
+        ownedClusterClient = RedisClusterClient.create(resources(), cluster.seeds().stream().map(this::withTimeout).toList());
+        ownedClusterClient.setOptions(clusterOptions());
+      }
+      client = ownedClusterClient;
+    }
+    return client.connectAsync(ByteArrayCodec.INSTANCE);
+  }
+
+  private RedisURI withTimeout(RedisURI uri) {
+    RedisURI copy = RedisURI.builder(uri).build();
+    copy.setTimeout(options.commandTimeout());
+    return copy;
+  }
+
+  private ClientResources resources() {
+    if (ownedResources == null) {
+      ownedResources = DefaultClientResources.builder()
+          .reconnectDelay(Delay.exponential(options.minReconnectDelay(), options.maxReconnectDelay(), 2, TimeUnit.MILLISECONDS))
+          .build();
+    }
+    return ownedResources;
+  }
+
+  /** The Lettuce options a store-owned client uses; see the module README for why. */
+  ClientOptions clientOptions() {
+    ClientOptions.Builder builder = ClientOptions.builder();
+    applyCommon(builder);
+    return builder.build();
+  }
+
+  ClusterClientOptions clusterOptions() {
+    ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
+    applyCommon(builder);
+    builder.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+        .enablePeriodicRefresh(options.topologyRefreshPeriod())
+        .enableAllAdaptiveRefreshTriggers()
+        .build());
+    return builder.build();
+  }
+
+  private void applyCommon(ClientOptions.Builder builder) {
+    builder.autoReconnect(true)
+        // Fail fast while disconnected instead of queueing until the timeout.
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        // A command whose caller already saw it fail (timed out, cancelled) is not replayed.
+        .replayFilter(command -> command.isDone())
+        .requestQueueSize(options.requestQueueSize())
+        .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+        .socketOptions(SocketOptions.builder()
+            .connectTimeout(options.connectTimeout())
+            .keepAlive(SocketOptions.KeepAliveOptions.builder()
+                .enable()
+                .idle(options.keepAliveIdle())
+                .interval(Duration.ofSeconds(10))
+                .count(3)
+                .build())
+            .tcpNoDelay(true)
+            .build())
+        // Plain Redis and OSS Cluster send no maintenance notifications; do not ask for them.
+        .maintNotificationsConfig(MaintNotificationsConfig.disabled());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    CompletableFuture<Connected> connection = current.getAndSet(null);
+    if (connection != null) {
+      Connected connected = connection.getNow(null);
+      if (connected != null) {
+        connected.connection().close();
+      } else {
+        connection.thenAccept(c -> c.connection().closeAsync());
+      }
+    }
+    synchronized (lock) {
+      if (ownedClient != null) {
+        ownedClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        ownedClient = null;
+      }
+      if (ownedClusterClient != null) {
+        ownedClusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        ownedClusterClient = null;
+      }
+      if (ownedResources != null) {
+        ownedResources.shutdown(0, 2, TimeUnit.SECONDS);
+        ownedResources = null;
+      }
+    }
+  }
+
+  private static String describe(Target target) {
+    if (target instanceof Standalone standalone) {
+      return describe(standalone.uri());
+    }
+    Cluster cluster = (Cluster) target;
+    if (cluster.seeds().isEmpty()) {
+      return "the shared cluster client's seeds";
+    }
+    return "cluster " + String.join(",", cluster.seeds().stream().map(RedisConnector::describe).toList());
+  }
+
+  private static String describe(RedisURI uri) {
+    if (!uri.getSentinels().isEmpty()) {
+      return "sentinel master '" + uri.getSentinelMasterId() + "' via "
+          + String.join(",", uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort()).toList());
+    }
+    if (uri.getSocket() != null) {
+      return uri.getSocket();
+    }
+    return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+  }
+}
