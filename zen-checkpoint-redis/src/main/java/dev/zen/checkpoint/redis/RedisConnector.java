@@ -14,11 +14,13 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -147,7 +149,35 @@ final class RedisConnector implements AutoCloseable {
       }
       client = ownedClusterClient;
     }
-    return client.connectAsync(ByteArrayCodec.INSTANCE);
+    // The async connect needs the topology loaded first (the blocking connect() loads it itself).
+    RedisClusterClient connecting = client;
+    return connecting.refreshPartitionsAsync().toCompletableFuture()
+        .thenCompose(loaded -> connecting.connectAsync(ByteArrayCodec.INSTANCE))
+        .thenCompose(RedisConnector::connectToEveryMaster);
+  }
+
+  /**
+   * Opens the connection to every master now. Lettuce connects to cluster nodes lazily, and with
+   * REJECT_COMMANDS it rejects commands for a node whose connection is still being opened, so
+   * without this the first command to each node would fail. A node that cannot be reached is left
+   * to that behaviour: its commands fail fast until it is back.
+   */
+  private static CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> connectToEveryMaster(
+      StatefulRedisClusterConnection<byte[], byte[]> connection) {
+    List<CompletableFuture<?>> nodes = new ArrayList<>();
+    for (RedisClusterNode node : connection.getPartitions()) {
+      if (node.getRole().isUpstream() && node.getUri() != null) {
+        nodes.add(connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
+            .handle((nodeConnection, failure) -> {
+              if (failure != null) {
+                LOG.warn("Cannot connect to cluster node {}:{} yet: {}", node.getUri().getHost(),
+                    node.getUri().getPort(), failure.toString());
+              }
+              return null;
+            }));
+      }
+    }
+    return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new)).thenApply(done -> connection);
   }
 
   private RedisURI withTimeout(RedisURI uri) {
@@ -209,9 +239,8 @@ final class RedisConnector implements AutoCloseable {
     closed = true;
     CompletableFuture<Connected> connection = current.getAndSet(null);
     if (connection != null) {
-      Connected connected = connection.getNow(null);
-      if (connected != null) {
-        connected.connection().close();
+      if (connection.isDone() && !connection.isCompletedExceptionally()) {
+        connection.join().connection().close();
       } else {
         connection.thenAccept(c -> c.connection().closeAsync());
       }
