@@ -1,8 +1,11 @@
 package dev.zen.checkpoint.redis;
 
+import dev.zen.AuthenticationException;
 import dev.zen.ServiceUnavailableException;
+import dev.zen.ZenException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -75,7 +78,10 @@ final class RedisConnector implements AutoCloseable {
     return target instanceof Cluster;
   }
 
-  /** The connection, connecting first if needed; fails with ServiceUnavailableException if that fails. */
+  /**
+   * The connection, connecting first if needed; fails with ServiceUnavailableException if that
+   * fails (AuthenticationException when Redis refuses the credentials).
+   */
   CompletableFuture<Connected> connection() {
     while (true) {
       CompletableFuture<Connected> existing = current.get();
@@ -121,7 +127,15 @@ final class RedisConnector implements AutoCloseable {
     });
   }
 
-  private ServiceUnavailableException unavailable(Throwable cause) {
+  private ZenException unavailable(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t instanceof RedisCommandExecutionException
+          && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH") || message.startsWith("NOPERM"))) {
+        return new AuthenticationException("Redis at " + endpoint + " refused the connection: " + message
+            + "; check the user and password in the Redis URI", cause);
+      }
+    }
     return new ServiceUnavailableException("cannot connect to Redis at " + endpoint + " (" + cause.getMessage()
         + "); check that Redis is running and reachable; the next call connects again", cause);
   }
