@@ -74,6 +74,7 @@ public final class RedisServerProcess implements AutoCloseable {
   private final RedisExecutable executable;
   private final @Nullable AppendFsync appendFsync;
   private final boolean cluster;
+  private final @Nullable String sentinelMonitor;
   private final List<String> extraConfig;
   private final Path dataDir;
   private int port;
@@ -85,6 +86,7 @@ public final class RedisServerProcess implements AutoCloseable {
     this.executable = RedisExecutable.find();
     this.appendFsync = builder.appendFsync;
     this.cluster = builder.cluster;
+    this.sentinelMonitor = builder.sentinelMonitor;
     this.extraConfig = List.copyOf(builder.extraConfig);
     this.dataDir = Files.createTempDirectory("zen-redis-");
   }
@@ -264,14 +266,19 @@ public final class RedisServerProcess implements AutoCloseable {
       }
       try {
         writeConfig();
-        Process started = new ProcessBuilder(executable.path.toString(), dataDir.resolve("redis.conf").toString())
+        List<String> command = new ArrayList<>(List.of(executable.path.toString(), dataDir.resolve("redis.conf").toString()));
+        if (sentinelMonitor != null) {
+          command.add("--sentinel");
+        }
+        Process started = new ProcessBuilder(command)
             .directory(dataDir.toFile())
             .redirectErrorStream(true)
             .start();
         LIVE.add(started);
         process = started;
         starts++;
-        LogReader reader = new LogReader(started, "redis-" + port + "-" + starts);
+        LogReader reader = new LogReader(started, "redis-" + port + "-" + starts,
+            sentinelMonitor == null ? "Ready to accept connections" : "+monitor master");
         log = reader;
         try {
           reader.ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -307,6 +314,12 @@ public final class RedisServerProcess implements AutoCloseable {
     lines.add("daemonize no");
     lines.add("logfile \"\"");
     lines.add("dir \"" + dataDir + "\"");
+    if (sentinelMonitor != null) {
+      lines.add("sentinel monitor " + sentinelMonitor + " 1");
+      lines.addAll(extraConfig);
+      Files.write(dataDir.resolve("redis.conf"), lines, StandardCharsets.UTF_8);
+      return;
+    }
     lines.add("save \"\"");
     if (appendFsync == null) {
       lines.add("appendonly no");
@@ -379,8 +392,10 @@ public final class RedisServerProcess implements AutoCloseable {
     final CompletableFuture<Void> clusterOk = new CompletableFuture<>();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final Deque<String> tail = new ArrayDeque<>();
+    private final String readyLine;
 
-    LogReader(Process process, String name) {
+    LogReader(Process process, String name, String readyLine) {
+      this.readyLine = readyLine;
       Thread thread = new Thread(() -> read(process), name + "-log");
       thread.setDaemon(true);
       thread.start();
@@ -396,7 +411,7 @@ public final class RedisServerProcess implements AutoCloseable {
               tail.removeFirst();
             }
           }
-          if (line.contains("Ready to accept connections")) {
+          if (line.contains(readyLine)) {
             ready.complete(null);
           } else if (line.contains("Cluster state changed: ok")) {
             clusterOk.complete(null);
@@ -433,6 +448,7 @@ public final class RedisServerProcess implements AutoCloseable {
   public static final class Builder {
     private @Nullable AppendFsync appendFsync;
     private boolean cluster;
+    private @Nullable String sentinelMonitor;
     private final List<String> extraConfig = new ArrayList<>();
 
     private Builder() {}
@@ -459,6 +475,20 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IllegalArgumentException("one non-blank config line without line breaks, was '" + line + "'");
       }
       extraConfig.add(line);
+      return this;
+    }
+
+    /**
+     * Makes this process a Sentinel (quorum 1) monitoring {@code master} under {@code masterName};
+     * it is ready once it monitors the master. Clients then use
+     * {@code redis-sentinel://127.0.0.1:<port>#<masterName>}.
+     */
+    public Builder sentinelFor(String masterName, RedisServerProcess master) {
+      Objects.requireNonNull(master, "master");
+      if (!masterName.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("masterName must be letters, digits or . _ -, was '" + masterName + "'");
+      }
+      this.sentinelMonitor = masterName + " " + master.host() + " " + master.port();
       return this;
     }
 

@@ -194,10 +194,10 @@ final class RedisConnector implements AutoCloseable {
     return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new)).thenApply(done -> connection);
   }
 
+  /** The store parsed the URI itself, so setting its default command timeout changes nobody else's. */
   private RedisURI withTimeout(RedisURI uri) {
-    RedisURI copy = RedisURI.builder(uri).build();
-    copy.setTimeout(options.commandTimeout());
-    return copy;
+    uri.setTimeout(options.commandTimeout());
+    return uri;
   }
 
   private ClientResources resources() {
