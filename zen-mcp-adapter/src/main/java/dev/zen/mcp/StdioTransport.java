@@ -1,0 +1,350 @@
+package dev.zen.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse.JSONRPCError;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP's stdio transport for one session, replacing the SDK's {@code StdioServerTransportProvider}
+ * while keeping the SDK's {@link McpServerSession} (initialisation, version negotiation, method
+ * dispatch, logging levels) in charge of the protocol.
+ *
+ * <p>What it does that the SDK's transport does not:
+ * <ul>
+ *   <li>A line that is not JSON is answered with {@code -32700}, one that is not a JSON-RPC message
+ *       with {@code -32600}, an oversized one with {@code -32600}; the session goes on. (The SDK
+ *       logs and ends the session, and with it the process.)
+ *   <li>{@code notifications/cancelled} disposes the request's subscription: the tool handler's
+ *       future is cancelled (and with it the model's HTTP call) and, as MCP asks, no answer is
+ *       sent. (The SDK has no handler for it.)
+ *   <li>Each message is subscribed on its own, so any number of requests run at once. (The SDK
+ *       pipes messages through one {@code flatMap}, which runs at most 256 at a time.)
+ *   <li>Registered {@linkplain RequestCheck checks} may answer a request before the SDK sees it
+ *       (the tool bridge names unknown tools, which the SDK reports as {@code invalid_tool_name}).
+ * </ul>
+ *
+ * <p>Threads: one platform thread reads stdin and subscribes each message (handlers return at
+ * once; tool work runs elsewhere); {@link LineWriter} writes stdout on another. Neither is a
+ * Reactor thread, and no Reactor thread ever waits on stdio.
+ */
+final class StdioTransport implements McpServerTransportProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(StdioTransport.class);
+  /** The SDK's cap too: a larger message is refused, not read into memory. */
+  static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+  private static final Duration DRAIN_ON_CLOSE = Duration.ofSeconds(2);
+  /** Not among the SDK's method constants: the SDK does not handle it. */
+  static final String CANCELLED = "notifications/cancelled";
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  /** A check that may answer a request itself, with an error, before the session handles it. */
+  interface RequestCheck {
+    /** An error to answer with, or {@code null} to let the session handle the request. */
+    @Nullable JSONRPCError check(@Nullable JsonNode params);
+  }
+
+  private final ObjectMapper json;
+  private final ObjectReader lineReader;
+  private final McpJsonMapper mapper;
+  private final InputStream in;
+  private final LineWriter writer;
+  private final Map<String, RequestCheck> checks;
+  private final Map<Object, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile @Nullable McpServerSession session;
+
+  StdioTransport(ObjectMapper json, McpJsonMapper mapper, InputStream in, OutputStream out,
+      Map<String, RequestCheck> checks) {
+    this.json = json;
+    this.lineReader = json.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.mapper = mapper;
+    this.in = in;
+    this.writer = new LineWriter(json, out);
+    this.checks = Map.copyOf(checks);
+    // A client that stops reading our stdout is gone: end the session as if stdin had closed.
+    writer.finished().thenRun(() -> terminated.complete(null));
+  }
+
+  /** Completes when the session is over: stdin reached its end, or stdout broke. */
+  CompletableFuture<Void> terminated() {
+    return terminated;
+  }
+
+  /** Requests being handled now (for tests and diagnostics). */
+  int inFlight() {
+    return inFlight.size();
+  }
+
+  @Override
+  public void setSessionFactory(McpServerSession.Factory sessionFactory) {
+    if (session != null) {
+      throw new IllegalStateException("stdio carries exactly one session");
+    }
+    session = sessionFactory.create(new SessionTransport());
+    writer.start();
+    Thread reader = new Thread(this::readLoop, "zen-mcp-stdin");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  @Override
+  public Mono<Void> notifyClients(String method, @Nullable Object params) {
+    McpServerSession current = session;
+    return current == null ? Mono.error(new IllegalStateException("no session yet"))
+        : current.sendNotification(method, params);
+  }
+
+  @Override
+  public Mono<Void> notifyClient(String sessionId, String method, @Nullable Object params) {
+    return notifyClients(method, params);
+  }
+
+  @Override
+  public Mono<Void> closeGracefully() {
+    return Mono.fromRunnable(this::shutDown);
+  }
+
+  private void readLoop() {
+    LineReader lines = new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8), MAX_LINE_CHARS);
+    try {
+      LineReader.Line line;
+      while (!closing.get() && (line = lines.next()) != null) {
+        try {
+          onLine(line);
+        } catch (RuntimeException e) {
+          // Whatever went wrong with one message must not end the session.
+          LOG.error("unexpected failure handling a message; the session goes on", e);
+        }
+      }
+      LOG.debug("stdin reached its end; closing the session");
+    } catch (IOException e) {
+      if (!closing.get()) {
+        LOG.warn("reading stdin failed; closing the session", e);
+      }
+    } finally {
+      shutDown();
+    }
+  }
+
+  private void onLine(LineReader.Line line) {
+    if (line.tooLong()) {
+      replyError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: the message is longer than "
+          + MAX_LINE_CHARS + " characters; pass large content as files");
+      return;
+    }
+    String text = line.text();
+    if (text.isBlank()) {
+      return;
+    }
+    JsonNode node;
+    try {
+      node = lineReader.readValue(text);
+    } catch (JsonProcessingException e) {
+      LOG.debug("unparseable line: {}", e.getOriginalMessage());
+      replyError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not JSON ("
+          + e.getOriginalMessage() + "); send one JSON-RPC message per line");
+      return;
+    } catch (IOException e) {
+      replyError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
+      return;
+    }
+    Inbound inbound = Inbound.classify(node);
+    if (inbound instanceof Inbound.Invalid invalid) {
+      LOG.debug("invalid message: {}", invalid.message());
+      replyError(invalid.id(), invalid.code(), invalid.message());
+    } else if (inbound instanceof Inbound.Ignored ignored) {
+      LOG.warn("ignoring a malformed message: {}", ignored.reason());
+    } else if (inbound instanceof Inbound.Request request) {
+      onRequest(request);
+    } else if (inbound instanceof Inbound.Notification notification) {
+      onNotification(notification);
+    } else if (inbound instanceof Inbound.Response) {
+      onResponse(node);
+    }
+  }
+
+  private void onRequest(Inbound.Request request) {
+    RequestCheck check = checks.get(request.method());
+    JSONRPCError refused = check == null ? null : check.check(request.params());
+    if (refused != null) {
+      writer.send(McpSchema.JSONRPCResponse.error(request.id(), refused));
+      return;
+    }
+    InFlight entry = new InFlight(request.method());
+    if (inFlight.putIfAbsent(request.id(), entry) != null) {
+      replyError(request.id(), McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: id " + request.id()
+          + " belongs to a request that is still running; use a new id");
+      return;
+    }
+    McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, request.method(),
+        request.id(), toMap(request.params()));
+    entry.start(requireSession().handle(message)
+        .doFinally(signal -> inFlight.remove(request.id(), entry)));
+  }
+
+  private void onNotification(Inbound.Notification notification) {
+    if (notification.method().equals(CANCELLED)) {
+      onCancelled(notification.params());
+      return;
+    }
+    McpSchema.JSONRPCNotification message = new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
+        notification.method(), toMap(notification.params()));
+    requireSession().handle(message)
+        .subscribe(null, error -> LOG.warn("notification {} failed: {}", notification.method(), error.toString()));
+  }
+
+  private void onCancelled(@Nullable JsonNode params) {
+    JsonNode requestId = params == null ? null : params.get("requestId");
+    Object id = requestId == null ? null : Inbound.id(requestId);
+    if (id == null) {
+      LOG.warn("notifications/cancelled without a valid requestId; ignored");
+      return;
+    }
+    InFlight entry = inFlight.get(id);
+    if (entry == null) {
+      // It finished already, or never existed: MCP says to ignore both.
+      LOG.debug("cancellation of request {} that is not running; ignored", id);
+      return;
+    }
+    if (entry.method.equals(McpSchema.METHOD_INITIALIZE)) {
+      LOG.warn("the client tried to cancel initialize, which MCP forbids; ignored");
+      return;
+    }
+    JsonNode reason = params.get("reason");
+    LOG.debug("cancelling request {} ({}){}", id, entry.method,
+        reason != null && reason.isTextual() ? ": " + reason.asText() : "");
+    inFlight.remove(id, entry);
+    entry.cancel();
+  }
+
+  private void onResponse(JsonNode node) {
+    McpSchema.JSONRPCResponse response;
+    try {
+      response = json.convertValue(node, McpSchema.JSONRPCResponse.class);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("ignoring a malformed response: {}", e.getMessage());
+      return;
+    }
+    requireSession().handle(response).subscribe(null, error -> LOG.debug("response handling failed", error));
+  }
+
+  private void replyError(@Nullable Object id, int code, String message) {
+    if (id != null) {
+      writer.send(McpSchema.JSONRPCResponse.error(id, new JSONRPCError(code, message, null)));
+      return;
+    }
+    // The SDK's response record refuses a null id, which JSON-RPC requires when the id is unknown.
+    ObjectNode response = json.createObjectNode();
+    response.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+    response.putNull("id");
+    response.putObject("error").put("code", code).put("message", message);
+    writer.send(response);
+  }
+
+  private @Nullable Map<String, Object> toMap(@Nullable JsonNode params) {
+    return params == null ? null : json.convertValue(params, MAP);
+  }
+
+  private McpServerSession requireSession() {
+    return Objects.requireNonNull(session, "session");
+  }
+
+  private void shutDown() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    // The client is gone or asked us to stop: nothing running can still be answered.
+    inFlight.values().forEach(InFlight::cancel);
+    inFlight.clear();
+    McpServerSession current = session;
+    if (current != null) {
+      current.close();
+    }
+    writer.close(DRAIN_ON_CLOSE);
+    terminated.complete(null);
+  }
+
+  /** A request being handled: its subscription, so a cancellation can dispose it. */
+  private static final class InFlight {
+    final String method;
+    private @Nullable Disposable subscription;
+    private boolean cancelled;
+
+    InFlight(String method) {
+      this.method = method;
+    }
+
+    void start(Mono<Void> handling) {
+      Disposable disposable = handling.subscribe(null,
+          error -> LOG.warn("request {} failed outside its handler: {}", method, error.toString()));
+      synchronized (this) {
+        subscription = disposable;
+        if (!cancelled) {
+          return;
+        }
+      }
+      disposable.dispose();
+    }
+
+    void cancel() {
+      Disposable disposable;
+      synchronized (this) {
+        cancelled = true;
+        disposable = subscription;
+      }
+      if (disposable != null) {
+        disposable.dispose();
+      }
+    }
+  }
+
+  /** The session's view of the transport: sending goes through the writer thread. */
+  private final class SessionTransport implements McpServerTransport {
+    @Override
+    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+      return Mono.fromRunnable(() -> writer.send(message));
+    }
+
+    @Override
+    public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+      return mapper.convertValue(data, typeRef);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+      return Mono.empty();
+    }
+
+    @Override
+    public void close() {
+      // The provider owns stdin and stdout; the session closing does not close them.
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package dev.zen.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.zen.ZenException;
+import dev.zen.graph.agent.ToolCall;
+import dev.zen.graph.agent.ToolProgress;
+import dev.zen.graph.agent.ToolResult;
+import dev.zen.graph.agent.ToolSpec;
+import dev.zen.graph.agent.UnknownToolException;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse.JSONRPCError;
+import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * Turns the host's tools into MCP tools and runs calls.
+ *
+ * <p>A call's handler returns at once: the host's {@code call} is started on the call executor
+ * (so whatever it does before going asynchronous never holds the stdin reader or a Reactor
+ * thread), and its future completes the MCP answer from whichever thread finishes it. Disposing
+ * the answer (the transport does so on {@code notifications/cancelled}) cancels that future,
+ * which cancels the run and aborts its model calls.
+ *
+ * <p>Failures never reach the SDK, which would turn them into {@code -32603}: a failed future, a
+ * thrown exception or a cancelled run becomes an {@code isError} result whose text says what
+ * happened and what to do. Unknown tools and malformed {@code tools/call} params are refused
+ * before the SDK sees them ({@link #check}), with {@code -32602} and the tool's name.
+ */
+final class ToolBridge {
+  private static final Logger LOG = LoggerFactory.getLogger(ToolBridge.class);
+
+  private final ToolHost host;
+  private final Executor executor;
+  private final Map<String, ToolSpec> tools;
+
+  ToolBridge(ToolHost host, Executor executor) {
+    this.host = host;
+    this.executor = executor;
+    Map<String, ToolSpec> byName = new LinkedHashMap<>();
+    for (ToolSpec spec : host.tools()) {
+      byName.put(spec.name(), spec);
+    }
+    this.tools = byName;
+  }
+
+  List<McpServerFeatures.AsyncToolSpecification> specifications() {
+    List<McpServerFeatures.AsyncToolSpecification> specifications = new ArrayList<>();
+    for (ToolSpec spec : tools.values()) {
+      McpSchema.Tool tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
+          .description(spec.description())
+          .build();
+      specifications.add(McpServerFeatures.AsyncToolSpecification.builder()
+          .tool(tool)
+          .callHandler((exchange, request) -> Mono.create(sink -> new Run(spec.name(), exchange, request, sink).start()))
+          .build());
+    }
+    return specifications;
+  }
+
+  /** Checks {@code tools/call} params before the SDK does; {@code null} lets the call through. */
+  @Nullable JSONRPCError check(@Nullable JsonNode params) {
+    List<String> names = List.copyOf(tools.keySet());
+    JsonNode name = params == null ? null : params.get("name");
+    if (params == null || name == null || !name.isTextual()) {
+      return invalidParams("Invalid params: tools/call needs \"name\", the tool to run (" + String.join(", ", names) + ")",
+          null);
+    }
+    String tool = name.asText();
+    if (!tools.containsKey(tool)) {
+      boolean disabled = host.disabledTools().contains(tool.toLowerCase(Locale.ROOT));
+      // The agent's own wording, so an embedder and an MCP client read the same sentence.
+      String message = new UnknownToolException(tool, names, disabled).getMessage();
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("tool", tool);
+      data.put("available", names);
+      return invalidParams(Character.toUpperCase(message.charAt(0)) + message.substring(1), data);
+    }
+    JsonNode arguments = params.get("arguments");
+    if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+      return invalidParams("Invalid params: \"arguments\" of " + tool + " must be a JSON object of named "
+          + "arguments, not a " + arguments.getNodeType().name().toLowerCase(Locale.ROOT), null);
+    }
+    JsonNode meta = params.get("_meta");
+    if (meta != null && !meta.isNull()) {
+      JsonNode token = meta.isObject() ? meta.get("progressToken") : null;
+      if (!meta.isObject() || token != null && !token.isNull() && Inbound.id(token) == null) {
+        return invalidParams("Invalid params: \"_meta\" must be an object whose progressToken is a string or "
+            + "an integer", null);
+      }
+    }
+    return null;
+  }
+
+  private static JSONRPCError invalidParams(String message, @Nullable Object data) {
+    return new JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS, message, data);
+  }
+
+  /** One call in progress, from the handler's subscription to the answer. */
+  private final class Run {
+    private final String tool;
+    private final McpAsyncServerExchange exchange;
+    private final McpSchema.CallToolRequest request;
+    private final MonoSink<CallToolResult> sink;
+    private final long startNanos = System.nanoTime();
+    private @Nullable CompletableFuture<ToolResult> running;
+    private boolean cancelled;
+    private boolean finished;
+
+    Run(String tool, McpAsyncServerExchange exchange, McpSchema.CallToolRequest request, MonoSink<CallToolResult> sink) {
+      this.tool = tool;
+      this.exchange = exchange;
+      this.request = request;
+      this.sink = sink;
+    }
+
+    void start() {
+      sink.onCancel(this::cancel);
+      log(LoggingLevel.DEBUG, tool + ": started");
+      ToolCall.Builder call = ToolCall.builder(tool);
+      try {
+        call.arguments(request.arguments() == null ? Map.of() : request.arguments());
+      } catch (RuntimeException e) {
+        finish(null, e);
+        return;
+      }
+      Object token = request.progressToken();
+      if (token != null) {
+        call.progressListener(progress -> progress(token, progress));
+      }
+      ToolCall built = call.build();
+      try {
+        executor.execute(() -> run(built));
+      } catch (RejectedExecutionException e) {
+        finish(null, new CancellationException("the server is shutting down"));
+      }
+    }
+
+    private void run(ToolCall call) {
+      synchronized (this) {
+        if (cancelled) {
+          return;
+        }
+      }
+      CompletableFuture<ToolResult> future;
+      try {
+        future = host.call(call);
+      } catch (RuntimeException e) {
+        finish(null, e);
+        return;
+      }
+      boolean cancelNow;
+      synchronized (this) {
+        running = future;
+        cancelNow = cancelled;
+      }
+      if (cancelNow) {
+        future.cancel(true);
+        return;
+      }
+      future.whenComplete(this::finish);
+    }
+
+    private void cancel() {
+      CompletableFuture<ToolResult> future;
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        cancelled = true;
+        future = running;
+      }
+      LOG.debug("{}: cancelled by the client after {} ms", tool, elapsedMillis());
+      if (future != null) {
+        future.cancel(true);
+      }
+    }
+
+    private void progress(Object token, ToolProgress progress) {
+      McpSchema.ProgressNotification notification = new McpSchema.ProgressNotification(token,
+          (double) progress.progress(), progress.total() == null ? null : progress.total().doubleValue(),
+          progress.message(), null);
+      // Under the lock so no report can be queued after the answer: MCP allows progress only
+      // while the request is active.
+      synchronized (this) {
+        if (finished || cancelled) {
+          return;
+        }
+        exchange.progressNotification(notification)
+            .subscribe(null, error -> LOG.debug("could not send progress of {}", tool, error));
+      }
+    }
+
+    private void finish(@Nullable ToolResult result, @Nullable Throwable failure) {
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        finished = true;
+        if (cancelled) {
+          return;
+        }
+      }
+      CallToolResult answer = result != null ? answer(result) : failed(failure);
+      sink.success(answer);
+    }
+
+    private CallToolResult answer(ToolResult result) {
+      if (result.isError()) {
+        log(LoggingLevel.WARNING, tool + ": error result after " + elapsedMillis() + " ms: " + firstLine(result.text()));
+      } else {
+        log(LoggingLevel.DEBUG, tool + ": answered in " + elapsedMillis() + " ms");
+      }
+      return CallToolResult.builder()
+          .addTextContent(result.text())
+          .structuredContent(result.structuredContent())
+          .isError(result.isError())
+          .build();
+    }
+
+    private CallToolResult failed(@Nullable Throwable failure) {
+      Throwable cause = unwrap(failure);
+      String message;
+      if (cause instanceof CancellationException) {
+        message = tool + " was stopped before it finished (" + (cause.getMessage() == null ? "cancelled"
+            : cause.getMessage()) + "); call it again";
+      } else if (cause instanceof ZenException zen) {
+        LOG.warn("{} failed: {}", tool, zen.getMessage(), LOG.isDebugEnabled() ? zen : null);
+        message = tool + " failed: " + zen.getMessage()
+            + (zen.isRetriable() ? " (this is likely temporary: call the tool again)" : "");
+      } else {
+        LOG.error("{} failed with an unexpected exception", tool, cause);
+        message = tool + " failed with an internal error (" + cause.getClass().getSimpleName()
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+            + "); the server's log on stderr has the details";
+      }
+      log(LoggingLevel.ERROR, message);
+      Map<String, Object> structured = new LinkedHashMap<>();
+      structured.put("status", "error");
+      structured.put("content", message);
+      return CallToolResult.builder().addTextContent(message).structuredContent(structured).isError(true).build();
+    }
+
+    private void log(LoggingLevel level, String text) {
+      exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder(level, text)
+          .logger("zen." + tool).build()).subscribe(null, error -> LOG.debug("could not send a log notification", error));
+    }
+
+    private long elapsedMillis() {
+      return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+  }
+
+  private static Throwable unwrap(@Nullable Throwable failure) {
+    Throwable cause = failure == null ? new IllegalStateException("no result and no failure") : failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static String firstLine(String text) {
+    String line = text.strip().lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 197) + "..." : line;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.zen.mcp;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Zen's MCP server on stdio: {@code java -jar zen-mcp-server.jar [--demo]}.
+ *
+ * <p>Configured by environment variables ({@code CUSTOM_API_URL}, {@code CUSTOM_API_KEY},
+ * {@code CUSTOM_MODEL_NAME}, {@code OPENAI_API_KEY}, {@code OPENROUTER_API_KEY},
+ * {@code DEFAULT_MODEL}, {@code DISABLED_TOOLS}, {@code CONVERSATION_TIMEOUT_HOURS},
+ * {@code MAX_CONVERSATION_TURNS}, {@code LOG_LEVEL}, {@code REDIS_URL},
+ * {@code ZEN_MAX_CONCURRENT_CALLS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
+ * module README describes each. A bad value stops the server before it reads anything, with exit
+ * status 2 and a line on stderr naming the variable.
+ *
+ * <p>Stdout carries the protocol and nothing else: {@code System.out} is pointed at stderr before
+ * anything runs, so a stray print from a library cannot corrupt the session. The server exits
+ * with status 0 when the client closes stdin.
+ */
+public final class ZenMcpServer {
+  /** Exit status when the configuration is wrong. */
+  static final int EXIT_CONFIGURATION = 2;
+  /** Exit status when starting failed for another reason. */
+  static final int EXIT_FAILURE = 1;
+
+  private ZenMcpServer() {}
+
+  public static void main(String[] args) {
+    OutputStream protocol = new FileOutputStream(FileDescriptor.out);
+    System.setOut(System.err);
+    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err);
+    // Explicitly: a library thread we do not own must not keep a server alive whose client left.
+    System.exit(status);
+  }
+
+  static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err) {
+    ServerConfig config;
+    try {
+      config = ServerConfig.parse(args, env);
+    } catch (ConfigurationException e) {
+      err.println("zen-mcp-server: " + e.getMessage());
+      return EXIT_CONFIGURATION;
+    }
+    if (config.help()) {
+      err.println(ServerConfig.USAGE);
+      return 0;
+    }
+    configureLogging(config.logLevel());
+    Logger log = LoggerFactory.getLogger(ZenMcpServer.class);
+    ZenRuntime runtime;
+    try {
+      runtime = ZenRuntime.start(config);
+    } catch (ConfigurationException e) {
+      err.println("zen-mcp-server: " + e.getMessage());
+      return EXIT_CONFIGURATION;
+    } catch (RuntimeException e) {
+      log.error("could not start", e);
+      err.println("zen-mcp-server: could not start: " + e);
+      return EXIT_FAILURE;
+    }
+    String version = version();
+    McpStdioServer server = McpStdioServer.start(ToolHost.of(runtime.agent()), in, out, version);
+    Thread hook = new Thread(() -> {
+      server.close();
+      runtime.close();
+    }, "zen-mcp-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    log.info("Zen MCP server {} on stdio: {}", version, runtime.describe());
+    log.debug("{}", config);
+    server.terminated().join();
+    log.info("the client closed the session; stopping");
+    server.close();
+    runtime.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The hook runs or ran; it closes the same things, idempotently.
+    }
+    return 0;
+  }
+
+  /** This jar's version, from its manifest; {@code dev} when run from classes. */
+  static String version() {
+    String version = ZenMcpServer.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  /** slf4j-simple reads its settings once, when the first logger is made: set them before that. */
+  private static void configureLogging(ServerConfig.LogLevel level) {
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}
