@@ -169,7 +169,7 @@ final class GatewayErrors {
     if (lower.contains("context_length") || lower.contains("context length") || lower.contains("context window")
         || lower.contains("maximum context") || lower.contains("too many tokens")
         || lower.contains("prompt is too long")) {
-      return new ContextLengthExceededException("the prompt for model '" + model
+      return new ContextLengthExceededException(where + " says the prompt for model '" + model
           + "' does not fit its context window (" + detail
           + "); shorten the conversation, send fewer files, or pick a model with a larger window", cause);
     }

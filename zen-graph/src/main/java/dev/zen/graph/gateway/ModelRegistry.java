@@ -178,9 +178,13 @@ public final class ModelRegistry {
 
   /**
    * This registry plus the models a gateway lists: unknown ids become usable with conservative
-   * defaults, and {@value #AUTO} from then on chooses among the listed models only.
+   * defaults, and {@value #AUTO} from then on chooses among the listed models only. A listed id
+   * that is a known model's alias (and not its name, which is not listed) becomes that model's
+   * name, since it is the name the gateway accepts.
    */
   public ModelRegistry withGatewayModels(Collection<ModelInfo> listedModels) {
+    Set<String> listedKeys = listedModels.stream().map(info -> key(info.id()))
+        .collect(Collectors.toCollection(LinkedHashSet::new));
     List<ModelSpec> merged = new ArrayList<>(specs);
     Set<String> names = new LinkedHashSet<>(listed);
     for (ModelInfo info : listedModels) {
@@ -189,11 +193,23 @@ public final class ModelRegistry {
         ModelSpec discovered = ModelSpec.listedByGateway(info.id());
         merged.add(discovered);
         names.add(key(discovered.name()));
+      } else if (!key(known.name()).equals(key(info.id())) && !listedKeys.contains(key(known.name()))) {
+        merged.set(merged.indexOf(known), renamed(known, info.id()));
+        names.add(key(info.id()));
       } else {
         names.add(key(known.name()));
       }
     }
     return new ModelRegistry(dedupe(merged), allowList, names);
+  }
+
+  private static ModelSpec renamed(ModelSpec spec, String name) {
+    List<String> aliases = new ArrayList<>();
+    aliases.add(spec.name());
+    spec.aliases().stream().filter(alias -> !key(alias).equals(key(name))).forEach(aliases::add);
+    return new ModelSpec(name, aliases, spec.description(), spec.contextWindow(), spec.maxOutputTokens(),
+        spec.supportsTemperature(), spec.fixedTemperature(), spec.maxTemperature(), spec.supportsImages(),
+        spec.supportsThinking(), spec.intelligenceScore(), spec.categories(), spec.origin());
   }
 
   /** Asks {@code gateway} for its models and completes with {@link #withGatewayModels} of them. */

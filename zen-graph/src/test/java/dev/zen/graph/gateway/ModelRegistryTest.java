@@ -131,6 +131,17 @@ class ModelRegistryTest {
   }
 
   @Test
+  void a_gateway_that_lists_a_known_model_under_an_alias_gets_requests_under_that_alias() {
+    ModelRegistry registry = ModelRegistry.bundled().withGatewayModels(List.of(new ModelInfo("Flash")));
+
+    ModelSpec flash = registry.resolve("gemini-2.5-flash");
+    assertThat(flash.name()).isEqualTo("Flash");
+    assertThat(flash.aliases()).contains("gemini-2.5-flash");
+    assertThat(flash.origin()).isEqualTo(ModelSpec.Origin.BUNDLED);
+    assertThat(registry.auto(ToolCategory.FAST).name()).isEqualTo("Flash");
+  }
+
+  @Test
   void with_models_of_asks_the_gateway_for_its_list() {
     ModelRegistry registry = ModelRegistry.bundled().withModelsOf(listing("local-model")).join();
 
