@@ -232,31 +232,38 @@ final class AgentEngine implements AutoCloseable {
     });
     running.whenComplete((ran, error) -> {
       live.remove(turn.callId);
-      ToolResult answer = turn.result;
-      if (error != null) {
-        Throwable cause = Async.unwrap(error);
-        if (!(cause instanceof CancellationException)) {
-          LOG.debug("tool {} failed on thread {}", turn.tool.name(), turn.threadId, cause);
-        }
-        result.completeExceptionally(cause instanceof ZenException || cause instanceof CancellationException ? cause
-            : new GraphExecutionException("tool '" + turn.tool.name() + "' failed: " + Async.describe(cause),
-                GRAPH_NAME, null, turn.threadId, cause));
-      } else if (answer == null) {
-        result.completeExceptionally(new GraphExecutionException("tool '" + turn.tool.name()
-            + "' ended without an answer", GRAPH_NAME, null, turn.threadId, null));
-      } else {
-        result.complete(answer);
-      }
       Outcome outcome = turn.outcome;
       if (turn.persistent && !turn.continued && (outcome == null || !outcome.remember())) {
-        // A new thread that stored no turn is of no use to anyone: leave nothing behind.
+        // A new thread that stored no turn is of no use to anyone: leave nothing behind, and answer
+        // once it is gone so no caller sees it half-deleted.
         store.deleteThread(turn.threadId).whenComplete((deleted, failure) -> {
           if (failure != null) {
             LOG.debug("could not delete unused thread {}", turn.threadId, failure);
           }
+          settle(turn, result, error);
         });
+      } else {
+        settle(turn, result, error);
       }
     });
+  }
+
+  private static void settle(Turn turn, CompletableFuture<ToolResult> result, @Nullable Throwable error) {
+    ToolResult answer = turn.result;
+    if (error != null) {
+      Throwable cause = Async.unwrap(error);
+      if (!(cause instanceof CancellationException)) {
+        LOG.debug("tool {} failed on thread {}", turn.tool.name(), turn.threadId, cause);
+      }
+      result.completeExceptionally(cause instanceof ZenException || cause instanceof CancellationException ? cause
+          : new GraphExecutionException("tool '" + turn.tool.name() + "' failed: " + Async.describe(cause),
+              GRAPH_NAME, null, turn.threadId, cause));
+    } else if (answer == null) {
+      result.completeExceptionally(new GraphExecutionException("tool '" + turn.tool.name()
+          + "' ended without an answer", GRAPH_NAME, null, turn.threadId, null));
+    } else {
+      result.complete(answer);
+    }
   }
 
   private void onEvent(Turn turn, RunEvent event) {
