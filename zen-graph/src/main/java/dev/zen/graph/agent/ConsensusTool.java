@@ -1,9 +1,15 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.gateway.ModelFanOut;
+import dev.zen.graph.gateway.ModelOutcome;
 import dev.zen.graph.gateway.ModelSpec;
 import dev.zen.graph.gateway.ToolCategory;
+import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatReply;
+import dev.zen.spi.ChatRequest;
+import dev.zen.spi.ModelGateway;
+import dev.zen.spi.ModelInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,6 +21,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -105,33 +112,75 @@ final class ConsensusTool extends ZenTool {
       ModelSpec synthesizer = turn.model();
       String proposal = turn.prompt();
       Double temperature = turn.number("temperature");
-      AtomicInteger answered = new AtomicInteger();
-      List<CompletableFuture<Opinion>> opinions = new ArrayList<>();
+      List<ChatRequest> requests = new ArrayList<>();
+      List<String> stances = new ArrayList<>();
       for (int i = 0; i < entries.size(); i++) {
         Map<String, Object> entry = entries.get(i);
-        ModelSpec model = consulted.get(i);
         String stance = stance(entry);
         String stancePrompt = entry.get("stance_prompt") instanceof String custom && !custom.isBlank()
             ? custom : Prompts.get("stance_" + stance);
         String system = Prompts.fill(Prompts.get("consensus"), Map.of("stance", stancePrompt));
-        List<ChatMessage> messages = turn.messages(system, "Proposal to evaluate:\n" + proposal);
-        CompletableFuture<ChatReply> call = ModelCalls.complete(turn, ModelCalls.request(model, messages, temperature));
-        opinions.add(Async.cancelling(call.handle((reply, error) -> {
-          Throwable cause = error == null ? null : Async.unwrap(error);
-          if (cause instanceof CancellationException) {
-            throw new CompletionException(cause);
-          }
-          turn.progress.report("consensus: " + model.name() + " (" + stance + ") "
-              + (cause == null ? "answered" : "failed") + " (" + answered.incrementAndGet() + "/" + entries.size() + ")");
-          return cause == null
-              ? new Opinion(model.name(), stance, reply.text(), null, reply.latency().toMillis())
-              : new Opinion(model.name(), stance, null, Async.describe(cause), 0);
-        }), call));
+        // Each request holds the proposal, the files and the conversation, never another answer.
+        requests.add(ModelCalls.request(consulted.get(i), turn.messages(system, "Proposal to evaluate:\n" + proposal),
+            temperature));
+        stances.add(stance);
       }
-      CompletableFuture<List<Opinion>> all = Async.all(opinions);
-      CompletableFuture<Outcome> outcome = all.thenCompose(list -> synthesize(turn, synthesizer, proposal, list));
+      CompletableFuture<List<ModelOutcome>> all = ModelFanOut.ask(new Reporting(turn, entries.size()), requests);
+      CompletableFuture<Outcome> outcome = all.thenCompose(outcomes -> {
+        List<Opinion> opinions = new ArrayList<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+          ModelOutcome result = outcomes.get(i);
+          if (result instanceof ModelOutcome.Answered answered) {
+            opinions.add(new Opinion(answered.model(), stances.get(i), answered.reply().text(), null,
+                answered.reply().latency().toMillis()));
+          } else if (result instanceof ModelOutcome.Failed failed) {
+            if (failed.error() instanceof CancellationException cancelled) {
+              throw cancelled;
+            }
+            opinions.add(new Opinion(failed.model(), stances.get(i), null, Async.describe(failed.error()), 0));
+          }
+        }
+        return synthesize(turn, synthesizer, proposal, opinions);
+      });
       return Async.cancelling(outcome, all);
     };
+  }
+
+  /**
+   * The gateway as the fan-out sees it: each call tracked for cancellation, and a progress report
+   * as each model answers, so a client sees the consultation advance.
+   */
+  private static final class Reporting implements ModelGateway {
+    private final Turn turn;
+    private final int total;
+    private final AtomicInteger done = new AtomicInteger();
+
+    Reporting(Turn turn, int total) {
+      this.turn = turn;
+      this.total = total;
+    }
+
+    @Override
+    public CompletableFuture<ChatReply> complete(ChatRequest request) {
+      CompletableFuture<ChatReply> call = ModelCalls.complete(turn, request);
+      call.whenComplete((reply, error) -> {
+        if (!call.isCancelled()) {
+          turn.progress.report("consensus: " + request.model() + (error == null ? " answered" : " failed")
+              + " (" + done.incrementAndGet() + "/" + total + ")");
+        }
+      });
+      return call;
+    }
+
+    @Override
+    public CompletableFuture<ChatReply> stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
+      return complete(request);
+    }
+
+    @Override
+    public CompletableFuture<List<ModelInfo>> models() {
+      return turn.engine.gateway.models();
+    }
   }
 
   private static CompletableFuture<Outcome> synthesize(Turn turn, ModelSpec synthesizer, String proposal,
