@@ -242,7 +242,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
             List<String> live = new ArrayList<>(entries.size());
             List<ScoredValue<byte[]>> stale = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
-              if (checks.get(i).join() > 0) {
+              // allOf has completed: getNow never waits (this may run on an event-loop thread).
+              if (checks.get(i).getNow(0L) > 0) {
                 live.add(string(entries.get(i).getValue()));
               } else {
                 stale.add(entries.get(i));
