@@ -93,8 +93,7 @@ class FakeOpenAiServerTest {
 
   @Test
   void without_a_script_the_default_answer_names_the_model_that_answered() throws Exception {
-    FakeOpenAiServer server = started(FakeOpenAiServer.builder().demo().latency(Duration.ZERO)
-        .chunkInterval(Duration.ZERO));
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().demo().latency("gemini-2.5-pro", Duration.ZERO));
 
     JsonNode json = JSON.readTree(chat(server, null, body("gemini-2.5-pro", "review my plan", false)).body());
 

@@ -242,14 +242,21 @@ public final class ModelRegistry {
   }
 
   /**
-   * An interceptor that {@link #prepare prepares} every request before it goes further; an
-   * unknown or disallowed model fails the call with {@link ModelNotFoundException}.
+   * An interceptor that {@link #prepare prepares} every request before it goes further
+   * ({@value #AUTO} chooses for {@link ToolCategory#BALANCED}); an unknown or disallowed model
+   * fails the call with {@link ModelNotFoundException} without reaching the gateway.
    */
   public GatewayInterceptor interceptor() {
+    return interceptor(ToolCategory.BALANCED);
+  }
+
+  /** Like {@link #interceptor()}, resolving {@value #AUTO} for {@code autoCategory}. */
+  public GatewayInterceptor interceptor(ToolCategory autoCategory) {
+    Objects.requireNonNull(autoCategory, "autoCategory");
     return call -> {
       ChatRequest prepared;
       try {
-        prepared = prepare(call.request());
+        prepared = prepare(call.request(), autoCategory);
       } catch (ModelNotFoundException e) {
         return CompletableFuture.failedFuture(e);
       }

@@ -222,7 +222,7 @@ class ModelRegistryTest {
   }
 
   @Test
-  void the_interceptor_sends_prepared_requests_and_fails_unknown_models_without_calling_the_gateway() {
+  void the_interceptor_sends_prepared_requests_resolves_auto_and_fails_unknown_models_without_calling_the_gateway() {
     AtomicReference<ChatRequest> sent = new AtomicReference<>();
     ModelGateway recording = new ModelGateway() {
       @Override
@@ -252,6 +252,9 @@ class ModelRegistryTest {
     assertThat(sent.get().temperature()).contains(1.0);
     assertThat(unknown).failsWithin(Duration.ofSeconds(1)).withThrowableOfType(Exception.class)
         .withCauseInstanceOf(ModelNotFoundException.class);
+    ModelGateways.intercepted(recording, List.of(ModelRegistry.bundled().interceptor(ToolCategory.FAST)))
+        .complete(ChatRequest.of("auto", "quick one")).join();
+    assertThat(sent.get().model()).isEqualTo("gpt-5-mini");
   }
 
   @Test
