@@ -57,6 +57,8 @@ final class AgentEngine implements AutoCloseable {
   static final String RESPONSE = "response";
   /** State key of the current call's bookkeeping; the input resets it, nodes merge into it. */
   static final String RUN = "run";
+  /** State key of each tool's own thread state, by tool name (a workflow's steps, findings). */
+  static final String TOOL_STATE = "tool_state";
   private static final String RESET = "reset";
   private static final String NEXT = "next";
   private static final String CALL_ID = "call_id";
@@ -214,7 +216,8 @@ final class AgentEngine implements AutoCloseable {
     run.put(RESET, true);
     run.put(CALL_ID, turn.callId);
     run.put("tool", turn.tool.name());
-    run.put("arguments", turn.args);
+    // Argument names only: the prompt is stored once, in the turns, not in every checkpoint's bookkeeping.
+    run.put("arguments", List.copyOf(turn.args.keySet()));
     run.put("started_at", clock.millis());
     RunConfig config = RunConfig.builder(turn.threadId).listener(event -> onEvent(turn, event)).build();
     CompletableFuture<RunResult> running;
@@ -304,6 +307,7 @@ final class AgentEngine implements AutoCloseable {
     AgentGraph.Builder builder = AgentGraph.builder(GRAPH_NAME)
         .channel(RUN, StateChannel.reducing(Map.of(), AgentEngine::mergeRun))
         .channel(Conversation.TURNS, StateChannel.appending())
+        .channel(TOOL_STATE, StateChannel.reducing(Map.of(), AgentEngine::mergeMaps))
         .node(SUPERVISOR, this::supervise)
         .node(ROUTER, this::route)
         .node(FILES, this::loadFiles)
@@ -339,6 +343,18 @@ final class AgentEngine implements AutoCloseable {
     return merged;
   }
 
+  /** Shallow merge: each tool replaces only its own entry. */
+  private static @Nullable Object mergeMaps(@Nullable Object current, @Nullable Object update) {
+    Map<String, @Nullable Object> merged = new LinkedHashMap<>();
+    if (current instanceof Map<?, ?> previous) {
+      previous.forEach((key, value) -> merged.put((String) key, value));
+    }
+    if (update instanceof Map<?, ?> changes) {
+      changes.forEach((key, value) -> merged.put((String) key, value));
+    }
+    return merged;
+  }
+
   private static String next(GraphState state) {
     Object run = state.value(RUN).orElse(Map.of());
     return run instanceof Map<?, ?> map && map.get(NEXT) instanceof String next ? next : RESPONSE;
@@ -371,6 +387,12 @@ final class AgentEngine implements AutoCloseable {
     Turn turn = turnOf(state);
     if (turn.persistent) {
       turn.history = Conversation.turns(state.value(Conversation.TURNS).orElse(null));
+      if (state.value(TOOL_STATE).orElse(null) instanceof Map<?, ?> all
+          && all.get(turn.tool.name()) instanceof Map<?, ?> own) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kept = (Map<String, Object>) own;
+        turn.toolState = kept;
+      }
     }
     int max = options.maxConversationTurns();
     if (turn.persistent && turn.history.size() + 2 > max) {
@@ -526,6 +548,9 @@ final class AgentEngine implements AutoCloseable {
           Conversation.userTurn(turn.tool.name(), turn.prompt(), turn.files.requested(), images, now),
           Conversation.assistantTurn(turn.tool.name(), outcome.content(), outcome.model(), now)));
       update.put(Conversation.META, Conversation.meta(state.value(Conversation.META).orElse(null), turn.tool.name(), now));
+      if (!outcome.toolState().isEmpty()) {
+        update.put(TOOL_STATE, Map.of(turn.tool.name(), outcome.toolState()));
+      }
     }
     turn.result = new ToolResult(text.toString(), structured, outcome.error(), continuable ? turn.threadId : null);
     return done(update);

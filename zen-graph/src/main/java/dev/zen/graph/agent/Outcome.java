@@ -14,14 +14,22 @@ import org.jspecify.annotations.Nullable;
  * @param error whether the call failed
  * @param model the model that answered, stored with the turn
  * @param remember whether the exchange is stored as turns of the conversation
+ * @param toolState what the tool keeps on the thread for its next call (a workflow's steps and
+ *     findings), stored with the turns when {@code remember} is set; empty keeps the previous
  */
 record Outcome(String status, String content, Map<String, Object> extra, boolean error, @Nullable String model,
-    boolean remember) {
+    boolean remember, Map<String, Object> toolState) {
 
   Outcome {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(content, "content");
     extra = new LinkedHashMap<>(extra);
+    toolState = new LinkedHashMap<>(toolState);
+  }
+
+  Outcome(String status, String content, Map<String, Object> extra, boolean error, @Nullable String model,
+      boolean remember) {
+    this(status, content, extra, error, model, remember, Map.of());
   }
 
   static Outcome answer(String content, @Nullable String model, Map<String, Object> extra) {
@@ -35,5 +43,10 @@ record Outcome(String status, String content, Map<String, Object> extra, boolean
   /** A non-error answer that is not part of the conversation (instructions to the client). */
   static Outcome notice(String status, String content, Map<String, Object> extra) {
     return new Outcome(status, content, extra, false, null, false);
+  }
+
+  /** This outcome, also keeping {@code state} on the thread for the tool's next call. */
+  Outcome withToolState(Map<String, Object> state) {
+    return new Outcome(status, content, extra, error, model, remember, state);
   }
 }

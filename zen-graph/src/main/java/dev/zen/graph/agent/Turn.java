@@ -32,6 +32,8 @@ final class Turn {
   private volatile boolean cancelled;
 
   volatile List<Map<String, Object>> history = List.of();
+  /** What this tool kept on the thread after its previous call ({@link Outcome#toolState()}). */
+  volatile Map<String, Object> toolState = Map.of();
   volatile List<ModelSpec> models = List.of();
   volatile FileBundle files = FileBundle.EMPTY;
   volatile int historyBudget;
