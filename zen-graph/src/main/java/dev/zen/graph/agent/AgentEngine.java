@@ -431,6 +431,10 @@ final class AgentEngine implements AutoCloseable {
         return finish(turn, Outcome.error(e.getMessage() + "."));
       }
       turn.models = List.copyOf(resolved);
+      if (!turn.tool.usesFiles()) {
+        // Without a file stage the history gets what the prompt leaves of the window.
+        turn.historyBudget = Math.max(0, inputBudget(turn.models) - FRAMING_TOKENS - Tokens.estimate(turn.prompt()));
+      }
       String next = turn.tool.usesFiles() ? FILES : turn.tool.name();
       return goTo(next, Map.of("models", resolved.stream().map(ModelSpec::name).toList()));
     });

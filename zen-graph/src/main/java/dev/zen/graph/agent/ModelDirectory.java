@@ -39,10 +39,6 @@ final class ModelDirectory {
     this.clock = clock;
   }
 
-  ModelRegistry base() {
-    return base;
-  }
-
   /**
    * The current snapshot. Never fails: a gateway that cannot list its models leaves the catalogue
    * as it is. Cancelling the returned future does not cancel the shared listing.

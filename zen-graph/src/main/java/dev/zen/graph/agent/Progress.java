@@ -35,10 +35,6 @@ final class Progress {
     }
   }
 
-  long reported() {
-    return counter.get();
-  }
-
   /** A chunk listener reporting once per {@value #BATCH_CHARS} characters, then once at {@link Batcher#flush()}. */
   Batcher batcher(String label) {
     return new Batcher(label);

@@ -99,7 +99,7 @@ final class Turn {
     Conversation.History history = Conversation.history(this.history, historyBudget);
     messages.addAll(history.messages());
     StringBuilder user = new StringBuilder();
-    if (history.omittedTurns() > 0 && history.includedTurns() > 0) {
+    if (history.omittedTurns() > 0) {
       user.append("(").append(history.omittedTurns()).append(" earlier turns of this conversation were left out "
           + "for lack of context space.)\n\n");
     }
@@ -137,9 +137,5 @@ final class Turn {
     while ((future = inFlight.poll()) != null) {
       future.cancel(true);
     }
-  }
-
-  boolean isCancelled() {
-    return cancelled;
   }
 }
