@@ -101,16 +101,24 @@ class ZenAgentOverHttpTest {
 
   @Test
   void consensus_sends_every_model_request_before_any_answer_arrives() throws Exception {
-    try (ZenAgent agent = agent()) {
-      server.resetPeaks();
+    // Consulted models answer after a second: far longer than sending three requests takes, so
+    // the peak shows whether they were in flight together.
+    try (FakeOpenAiServer slow = FakeOpenAiServer.builder()
+            .models("gpt-5", "o3", "gemini-2.5-pro")
+            .latency("o3", Duration.ofSeconds(1)).latency("gemini-2.5-pro", Duration.ofSeconds(1))
+            .latency("gpt-5", Duration.ofSeconds(1))
+            .start();
+        OpenAiCompatibleGateway slowGateway = OpenAiCompatibleGateway.builder(slow.baseUrl()).build();
+        ZenAgent agent = ZenAgent.builder().gateway(slowGateway).checkpointStore(new ReferenceCheckpointStore(storage,
+            Flaw.NONE)).build()) {
       ToolResult result = call(agent, "consensus", Map.of("prompt", "Adopt gRPC for internal APIs?",
           "model", "gpt-5",
           "models", List.of(Map.of("model", "gpt-5", "stance", "for"), Map.of("model", "o3", "stance", "against"),
               Map.of("model", "gemini-2.5-pro", "stance", "neutral"))));
 
       assertThat(result.isError()).as(result.text()).isFalse();
-      assertThat(server.peakActiveRequests()).as("consulted models in flight together").isGreaterThanOrEqualTo(3);
-      assertThat(server.chatRequests()).hasSize(4);
+      assertThat(slow.peakActiveRequests()).as("consulted models in flight together").isEqualTo(3);
+      assertThat(slow.chatRequests()).hasSize(4);
       assertThat(result.text()).contains("## Consensus of 3 models (3 answered)");
     }
   }
