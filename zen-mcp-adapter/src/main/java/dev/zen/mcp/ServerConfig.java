@@ -200,6 +200,10 @@ final class ServerConfig {
           default -> throw new ConfigurationException("unknown argument '" + arg + "'\n" + USAGE);
         }
       }
+      if (help) {
+        agentOptions = ZenAgentOptions.defaults();
+        return;
+      }
       logLevel = logLevel();
       endpoint = demo ? null : endpoint();
       customModelName = get(CUSTOM_MODEL_NAME);

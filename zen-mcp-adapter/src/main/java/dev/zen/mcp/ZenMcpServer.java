@@ -35,14 +35,20 @@ public final class ZenMcpServer {
   private ZenMcpServer() {}
 
   public static void main(String[] args) {
+    // With fewer than 3 CPUs the common pool has one thread, and CompletableFuture's *Async
+    // methods called without an executor (libraries below us do) then start a thread per task.
+    setIfAbsent("java.util.concurrent.ForkJoinPool.common.parallelism",
+        String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     OutputStream protocol = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
-    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err);
+    boolean interactive = System.console() != null;
+    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err, interactive);
     // Explicitly: a library thread we do not own must not keep a server alive whose client left.
     System.exit(status);
   }
 
-  static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err) {
+  static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err,
+      boolean interactive) {
     ServerConfig config;
     try {
       config = ServerConfig.parse(args, env);
@@ -75,6 +81,11 @@ public final class ZenMcpServer {
     }, "zen-mcp-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     log.info("Zen MCP server {} on stdio: {}", version, runtime.describe());
+    if (interactive) {
+      // Someone ran the jar in a terminal (the README's first command): say what it waits for.
+      err.println("zen-mcp-server: waiting for an MCP client on stdin (one JSON-RPC message per line; "
+          + "Ctrl-D ends). Register the jar with Claude Code or Codex as the README shows.");
+    }
     log.debug("{}", config);
     server.terminated().join();
     log.info("the client closed the session; stopping");
