@@ -58,9 +58,17 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
     String id = config.checkPointId().orElse(checkpoint.getId());
     Checkpoint stored = new Checkpoint(thread, id, checkpoint.getNodeId(), checkpoint.getNextNodeId(),
         checkpoint.getState(), Instant.now());
-    await(store.put(stored), "saving a checkpoint of", thread);
-    RunExecution.of(config).ifPresent(run -> run.onCheckpoint(stored));
+    Optional<RunExecution> run = RunExecution.of(config);
+    if (run.isEmpty() || !run.get().defer(stored)) {
+      putNow(stored);
+      run.ifPresent(execution -> execution.onCheckpoint(stored));
+    }
     return config.checkPointId().isPresent() ? config : RunnableConfig.builder(config).checkPointId(id).build();
+  }
+
+  /** Writes a checkpoint, waiting at most the store timeout. */
+  void putNow(Checkpoint checkpoint) {
+    await(store.put(checkpoint), "saving a checkpoint of", checkpoint.threadId());
   }
 
   @Override

@@ -40,12 +40,21 @@ public final class CompiledAgentGraph {
   private final GraphOptions options;
   private final CompiledGraph<AgentState> compiled;
   private final Set<String> forkNodes;
+  private final @Nullable CheckpointStoreSaver saver;
 
   CompiledAgentGraph(AgentGraph graph, GraphOptions options) {
     this.name = graph.name();
     this.options = options;
     this.forkNodes = graph.forkNodes();
-    this.compiled = assemble(graph, options);
+    this.saver = options.checkpointStore()
+        .map(store -> new CheckpointStoreSaver(store, options.storeTimeout(), graph.name()))
+        .orElse(null);
+    this.compiled = assemble(graph, options, saver);
+  }
+
+  /** The bridge to the store, when the graph has one. */
+  @Nullable CheckpointStoreSaver saver() {
+    return saver;
   }
 
   public String name() {
@@ -149,7 +158,8 @@ public final class CompiledAgentGraph {
     }
   }
 
-  private static CompiledGraph<AgentState> assemble(AgentGraph graph, GraphOptions options) {
+  private static CompiledGraph<AgentState> assemble(AgentGraph graph, GraphOptions options,
+      @Nullable CheckpointStoreSaver saver) {
     try {
       Map<String, Channel<?>> channels = new HashMap<>();
       graph.channels().forEach((key, channel) -> channels.put(key, toLangGraph(channel)));
@@ -171,8 +181,9 @@ public final class CompiledAgentGraph {
           .interruptsBefore(options.interruptBefore())
           .interruptsAfter(options.interruptAfter())
           .releaseThread(false);
-      options.checkpointStore().ifPresent(store ->
-          config.checkpointSaver(new CheckpointStoreSaver(store, options.storeTimeout(), graph.name())));
+      if (saver != null) {
+        config.checkpointSaver(saver);
+      }
       CompiledGraph<AgentState> compiled = state.compile(config.build());
       compiled.setMaxIterations(options.maxSteps());
       return compiled;

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * How a compiled graph runs. Defaults: no checkpoint store (runs are not resumable and threads
  * keep no history), the shared {@link ZenExecutors#defaultRuntime() runtime executor},
  * {@link GraphTracing#automatic() automatic tracing}, no interrupts, 100 steps per run,
- * checkpoint-store calls bounded by 30 s.
+ * checkpoint-store calls bounded by 30 s, a checkpoint after {@link Checkpointing#EVERY_STEP every step}.
  */
 public final class GraphOptions {
   private final @Nullable CheckpointStore checkpointStore;
@@ -25,6 +25,7 @@ public final class GraphOptions {
   private final Set<String> interruptAfter;
   private final int maxSteps;
   private final Duration storeTimeout;
+  private final Checkpointing checkpointing;
 
   private GraphOptions(Builder builder) {
     this.checkpointStore = builder.checkpointStore;
@@ -34,6 +35,7 @@ public final class GraphOptions {
     this.interruptAfter = Set.copyOf(builder.interruptAfter);
     this.maxSteps = builder.maxSteps;
     this.storeTimeout = builder.storeTimeout;
+    this.checkpointing = builder.checkpointing;
   }
 
   public static GraphOptions defaults() {
@@ -72,6 +74,10 @@ public final class GraphOptions {
     return storeTimeout;
   }
 
+  public Checkpointing checkpointing() {
+    return checkpointing;
+  }
+
   /** Builds {@link GraphOptions}; setters validate at once, build() has no side effects. */
   public static final class Builder {
     private @Nullable CheckpointStore checkpointStore;
@@ -81,8 +87,15 @@ public final class GraphOptions {
     private final Set<String> interruptAfter = new LinkedHashSet<>();
     private int maxSteps = 100;
     private Duration storeTimeout = Duration.ofSeconds(30);
+    private Checkpointing checkpointing = Checkpointing.EVERY_STEP;
 
     private Builder() {}
+
+    /** When runs write checkpoints (default {@link Checkpointing#EVERY_STEP}). */
+    public Builder checkpointing(Checkpointing checkpointing) {
+      this.checkpointing = Objects.requireNonNull(checkpointing, "checkpointing");
+      return this;
+    }
 
     /** Where checkpoints go; required for resume, history and continued threads. */
     public Builder checkpointStore(CheckpointStore checkpointStore) {

@@ -61,6 +61,7 @@ final class RunExecution {
   private volatile RunTracer.@Nullable TraceSpan runSpan;
   private volatile @Nullable NodeFailure firstFailure;
   private volatile @Nullable Checkpoint lastCheckpoint;
+  private volatile @Nullable Checkpoint deferred;
   private volatile AsyncGenerator.@Nullable Cancellable<?> generator;
   private @Nullable Thread runner; // guarded by this
 
@@ -141,11 +142,19 @@ final class RunExecution {
       Checkpoint checkpoint = lastCheckpoint;
       String nextNode = interrupted && checkpoint != null ? checkpoint.nextNodeId() : null;
       RunResult done = new RunResult(graph.name(), threadId, runId, GraphState.of(state), interrupted, nextNode);
+      // Written before the result completes, so the next run on this thread sees it.
+      writeDeferred();
       emit(new RunEvent.RunCompleted(runId, done));
       result.complete(done);
     } catch (Throwable failure) {
       if (!result.isDone()) {
-        result.completeExceptionally(describe(failure));
+        Throwable described = describe(failure);
+        try {
+          writeDeferred();
+        } catch (RuntimeException storeFailure) {
+          described.addSuppressed(storeFailure);
+        }
+        result.completeExceptionally(described);
       }
     } finally {
       synchronized (this) {
@@ -203,6 +212,29 @@ final class RunExecution {
 
   void onCheckpoint(Checkpoint checkpoint) {
     lastCheckpoint = checkpoint;
+  }
+
+  /**
+   * With {@link Checkpointing#ON_EXIT}, keeps the checkpoint to write when the run exits instead
+   * of writing it now; returns whether it did.
+   */
+  boolean defer(Checkpoint checkpoint) {
+    if (graph.options().checkpointing() != Checkpointing.ON_EXIT) {
+      return false;
+    }
+    deferred = checkpoint;
+    lastCheckpoint = checkpoint;
+    return true;
+  }
+
+  /** Writes the last deferred checkpoint, if any (the state the run reached). */
+  private void writeDeferred() {
+    Checkpoint pending = deferred;
+    CheckpointStoreSaver saver = graph.saver();
+    if (pending != null && saver != null) {
+      deferred = null;
+      saver.putNow(pending);
+    }
   }
 
   // ---- nodes ----

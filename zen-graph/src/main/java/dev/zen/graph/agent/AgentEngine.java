@@ -5,6 +5,7 @@ import dev.zen.ModelNotFoundException;
 import dev.zen.ZenException;
 import dev.zen.graph.AgentGraph;
 import dev.zen.graph.AsyncNode;
+import dev.zen.graph.Checkpointing;
 import dev.zen.graph.CompiledAgentGraph;
 import dev.zen.graph.GraphOptions;
 import dev.zen.graph.GraphState;
@@ -103,7 +104,10 @@ final class AgentEngine implements AutoCloseable {
     this.files = new FileLoader(rules, executor, options.maxFileBytes());
     this.tools = Map.copyOf(tools);
     AgentGraph graph = define(tools.values());
-    this.persistentGraph = graph.compile(GraphOptions.builder().checkpointStore(store).executor(executor).build());
+    // A tool call is cheap to redo and each checkpoint holds the whole conversation: write one per
+    // call (its final state) rather than one per graph step.
+    this.persistentGraph = graph.compile(GraphOptions.builder().checkpointStore(store).executor(executor)
+        .checkpointing(Checkpointing.ON_EXIT).build());
     this.ephemeralGraph = graph.compile(GraphOptions.builder().executor(executor).build());
   }
 
