@@ -4,6 +4,7 @@ import dev.failsafe.Bulkhead;
 import dev.failsafe.BulkheadFullException;
 import dev.failsafe.ExecutionContext;
 import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.Timeout;
 import dev.failsafe.TimeoutExceededException;
@@ -33,6 +34,9 @@ final class ResilienceInterceptor implements GatewayInterceptor {
   private final GatewayResilience options;
   private final Bulkhead<ChatReply> bulkhead;
   private final Timeout<ChatReply> timeout;
+  /** For calls whose retry decision needs no per-call state: completions, untracked streams. */
+  private final FailsafeExecutor<ChatReply> forCompletions;
+  private final FailsafeExecutor<ChatReply> forUntrackedStreams;
 
   ResilienceInterceptor(GatewayResilience options) {
     this.options = options;
@@ -40,26 +44,39 @@ final class ResilienceInterceptor implements GatewayInterceptor {
         .withMaxWaitTime(options.maxWaitForPermit())
         .build();
     this.timeout = Timeout.<ChatReply>of(options.timeout());
+    this.forCompletions = executor(retryPolicy(false, null));
+    this.forUntrackedStreams = executor(retryPolicy(true, null));
   }
 
   @Override
   public CompletableFuture<ChatReply> intercept(Call call) {
     Consumer<ChatChunk> listener = call.chunkListener();
-    GatewayResilience.@Nullable ChunkTracker tracker =
-        listener instanceof GatewayResilience.ChunkTracker t ? t : null;
-    boolean streaming = listener != null;
+    FailsafeExecutor<ChatReply> failsafe;
+    if (listener == null) {
+      failsafe = forCompletions;
+    } else if (listener instanceof GatewayResilience.ChunkTracker tracker) {
+      // The tracker is this call's own, so its retry policy is too.
+      failsafe = executor(retryPolicy(true, tracker));
+    } else {
+      failsafe = forUntrackedStreams;
+    }
     String model = call.request().model();
-    RetryPolicy<ChatReply> retry = RetryPolicy.<ChatReply>builder()
+    CompletableFuture<ChatReply> attempts = failsafe.getStageAsync(() -> call.proceed(call.request()));
+    return Futures.mapFailure(attempts, error -> translate(error, model));
+  }
+
+  private FailsafeExecutor<ChatReply> executor(RetryPolicy<ChatReply> retry) {
+    return Failsafe.with(retry, bulkhead, timeout).with(ZenExecutors.scheduler());
+  }
+
+  private RetryPolicy<ChatReply> retryPolicy(boolean streaming, GatewayResilience.@Nullable ChunkTracker tracker) {
+    return RetryPolicy.<ChatReply>builder()
         .handleIf((reply, error) -> error != null && retriable(error, streaming, tracker))
         .withMaxRetries(options.maxRetries())
         .withDelayFn(this::delay)
-        .onRetryScheduled(event -> LOG.debug("retrying model '{}' in {} after attempt {} failed: {}", model,
-            event.getDelay(), event.getAttemptCount(), String.valueOf(event.getLastException())))
+        .onRetryScheduled(event -> LOG.debug("retrying in {} after attempt {} failed: {}", event.getDelay(),
+            event.getAttemptCount(), String.valueOf(event.getLastException())))
         .build();
-    CompletableFuture<ChatReply> attempts = Failsafe.with(retry, bulkhead, timeout)
-        .with(ZenExecutors.scheduler())
-        .getStageAsync(() -> call.proceed(call.request()));
-    return Futures.mapFailure(attempts, error -> translate(error, model));
   }
 
   private boolean retriable(Throwable raw, boolean streaming, GatewayResilience.@Nullable ChunkTracker tracker) {

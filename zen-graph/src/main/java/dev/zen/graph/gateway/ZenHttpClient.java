@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * langchain4j's {@link HttpClient} on one shared JDK {@link java.net.http.HttpClient}, so every
- * model built on it pools connections, and every exchange can be aborted from the gateway
- * ({@link CallScope}).
+ * model built on it pools connections, and every exchange can be aborted from the gateway: a
+ * blocking exchange by interrupting its thread, a stream through the call's {@link CallScope}.
  *
  * <p>Unlike langchain4j's {@code JdkHttpClient} it reads event streams without holding a thread
  * (a line subscriber on the client's own event handling), keeps status, headers and URL of failed
@@ -49,24 +48,24 @@ final class ZenHttpClient implements HttpClient {
     this.readTimeout = readTimeout;
   }
 
+  /**
+   * The blocking call langchain4j's {@code ChatModel} makes, on a runtime-executor thread. It uses
+   * {@code send}, not {@code sendAsync(...).get()}: the public async API completes on the common
+   * pool (one thread on a two-core machine), which would funnel every concurrent answer through
+   * it. Cancelling is interrupting: {@code send} aborts the exchange when its thread is
+   * interrupted, which the gateway does when the call's future is cancelled.
+   */
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
     java.net.http.HttpRequest jdkRequest = toJdkRequest(request);
-    CompletableFuture<HttpResponse<byte[]>> exchange =
-        jdk.sendAsync(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
-    CallScope scope = CallScope.current();
-    if (scope != null) {
-      scope.onCancel(() -> exchange.cancel(true));
-    }
     HttpResponse<byte[]> response;
     try {
-      response = exchange.get();
+      response = jdk.send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {
-      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for " + jdkRequest.uri());
-    } catch (ExecutionException e) {
-      throw toRuntime(e.getCause() == null ? e : e.getCause());
+    } catch (IOException e) {
+      throw toRuntime(e);
     }
     if (response.statusCode() / 100 != 2) {
       throw new HttpStatusException(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8),
