@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,8 +57,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 1, time = 3)
+@Measurement(iterations = 3, time = 2)
 public class RedisCheckpointStoreBenchmark {
   static final int WINDOW = 32;
   static final int BATCH = 256;
@@ -95,7 +96,9 @@ public class RedisCheckpointStoreBenchmark {
       uri = ownRedis.uri();
     }
     store = RedisCheckpointStore.builder(uri)
-        .options(RedisCheckpointStoreOptions.builder().keyPrefix("bench").maxCheckpointsPerThread(20).build())
+        .options(RedisCheckpointStoreOptions.builder().keyPrefix("bench").maxCheckpointsPerThread(20)
+            // Throughput runs queue 32 calls of up to 640 KiB replies on one connection: measure, do not time out.
+            .commandTimeout(Duration.ofSeconds(30)).requestQueueSize(1_000).build())
         .build();
     client = RedisClient.create(uri);
     connection = client.connect(ByteArrayCodec.INSTANCE);
