@@ -352,7 +352,8 @@ public final class RedisServerProcess implements AutoCloseable {
         return candidate;
       }
       if (candidate + 10000 <= 65535) {
-        try (ServerSocket bus = new ServerSocket(candidate + 10000, 1, InetAddress.getByName(HOST))) {
+        try {
+          new ServerSocket(candidate + 10000, 1, InetAddress.getByName(HOST)).close();
           return candidate;
         } catch (IOException taken) {
           // try another

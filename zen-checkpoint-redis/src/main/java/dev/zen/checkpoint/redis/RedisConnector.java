@@ -220,8 +220,8 @@ final class RedisConnector implements AutoCloseable {
     ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
     applyCommon(builder);
     builder.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+        // Adaptive refreshes (MOVED, ASK, reconnects, uncovered slots, unknown nodes) are on by default in Lettuce 7.
         .enablePeriodicRefresh(options.topologyRefreshPeriod())
-        .enableAllAdaptiveRefreshTriggers()
         .build());
     return builder.build();
   }
