@@ -11,11 +11,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A minimal store for the runtime's own tests (the real stores' modules depend on the testkit,
+ * A minimal store for zen-graph's own tests (the real stores' modules depend on the testkit,
  * which depends on this module). The backends are proven by the contract suite.
  */
-class SimpleStore implements CheckpointStore {
-  final Map<String, List<Checkpoint>> threads = new ConcurrentHashMap<>();
+public class SimpleStore implements CheckpointStore {
+  public final Map<String, List<Checkpoint>> threads = new ConcurrentHashMap<>();
 
   @Override
   public synchronized CompletionStage<Void> put(Checkpoint checkpoint) {

@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import dev.zen.graph.gateway.ModelRegistry;
 import dev.zen.graph.gateway.ModelSpec;
 import dev.zen.graph.gateway.ToolCategory;
@@ -28,11 +29,11 @@ final class Agents {
         .build();
   }
 
-  static ZenAgent.Builder builder(GatewayDouble gateway, TestStore store) {
+  static ZenAgent.Builder builder(GatewayDouble gateway, SimpleStore store) {
     return ZenAgent.builder().gateway(gateway).checkpointStore(store).models(registry());
   }
 
-  static ZenAgent agent(GatewayDouble gateway, TestStore store) {
+  static ZenAgent agent(GatewayDouble gateway, SimpleStore store) {
     return builder(gateway, store).build();
   }
 

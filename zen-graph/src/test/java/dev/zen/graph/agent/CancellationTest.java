@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class CancellationTest {
   final GatewayDouble gateway = new GatewayDouble();
-  final TestStore store = new TestStore();
+  final SimpleStore store = new SimpleStore();
   final List<CompletableFuture<String>> pending = new CopyOnWriteArrayList<>();
 
   private CountDownLatch hangingGateway(int calls) {

@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.spi.ChatMessage;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ChatTest {
   final GatewayDouble gateway = new GatewayDouble();
-  final TestStore store = new TestStore();
+  final SimpleStore store = new SimpleStore();
 
   @Test
   void chat_answers_with_the_model_text_and_returns_a_continuation_id_in_text_and_structured_content() {

@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.ServiceUnavailableException;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ConsensusTest {
   final GatewayDouble gateway = new GatewayDouble();
-  final TestStore store = new TestStore();
+  final SimpleStore store = new SimpleStore();
   final ExecutorService answers = Executors.newCachedThreadPool();
 
   static final List<Map<String, Object>> THREE = List.of(Map.of("model", "alpha", "stance", "for"),

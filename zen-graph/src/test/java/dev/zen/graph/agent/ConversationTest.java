@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.spi.ChatMessage;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Conversation memory: continuation ids, stored turns, history budget, expiry, the turn cap. */
 class ConversationTest {
   final GatewayDouble gateway = new GatewayDouble();
-  final TestStore store = new TestStore();
+  final SimpleStore store = new SimpleStore();
 
   @Test
   void a_continued_chat_sends_the_earlier_turns_before_the_new_request() {

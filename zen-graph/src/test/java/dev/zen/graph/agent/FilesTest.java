@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The file rules, end to end through the agent, with temp directories. */
 class FilesTest {
   final GatewayDouble gateway = new GatewayDouble();
-  final TestStore store = new TestStore();
+  final SimpleStore store = new SimpleStore();
 
   @TempDir Path dir;
 

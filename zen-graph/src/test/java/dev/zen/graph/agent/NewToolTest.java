@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.ZenExecutors;
@@ -37,7 +38,7 @@ class NewToolTest {
   void a_tool_gets_its_own_graph_node_and_keeps_its_own_state_on_the_thread_between_calls() {
     ZenTool stepper = new StepCounter();
     ZenTool chat = new ChatTool();
-    TestStore store = new TestStore();
+    SimpleStore store = new SimpleStore();
     Agents.Reports reports = new Agents.Reports();
     try (AgentEngine engine = new AgentEngine(new GatewayDouble(), Agents.registry(), store,
         ZenAgentOptions.defaults(), ZenExecutors.defaultRuntime(), Clock.systemUTC(),

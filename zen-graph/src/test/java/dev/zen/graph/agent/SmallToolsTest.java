@@ -1,5 +1,6 @@
 package dev.zen.graph.agent;
 
+import dev.zen.graph.SimpleStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.spi.ModelInfo;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** challenge, apilookup, listmodels and version: the tools that answer without a model. */
 class SmallToolsTest {
   final GatewayDouble gateway = new GatewayDouble();
-  final TestStore store = new TestStore();
+  final SimpleStore store = new SimpleStore();
 
   @Test
   void challenge_returns_critical_instructions_around_the_statement_without_calling_a_model() {
@@ -88,7 +89,7 @@ class SmallToolsTest {
 
       assertThat(result.structuredContent()).containsEntry("default_model", "beta")
           .containsEntry("disabled_tools", List.of("chat")).containsKey("java").containsKey("version");
-      assertThat(result.text()).startsWith("Zen ").contains("checkpoint_store: TestStore");
+      assertThat(result.text()).startsWith("Zen ").contains("checkpoint_store: SimpleStore");
       assertThat(result.continuationId()).isNull();
     }
   }
