@@ -69,6 +69,19 @@ class RedisClusterCheckpointStoreContractTest extends CheckpointStoreContract {
   }
 
   @Test
+  void without_the_thread_index_threads_scans_every_master() {
+    CheckpointStore scanning = open(() -> RedisCheckpointStore.clusterBuilder(cluster.seedUri())
+        .options(RedisCheckpointStoreOptions.builder().keyPrefix("cluster-scan" + NAMESPACES.incrementAndGet())
+            .threadIndex(false).build())
+        .build());
+    List<String> threadIds = java.util.stream.IntStream.range(0, 30).mapToObj(i -> "scan-" + i).toList();
+    for (String threadId : threadIds) {
+      await(scanning.put(checkpoint(threadId, "c1")));
+    }
+    assertThat(await(scanning.threads())).containsExactlyInAnyOrderElementsOf(threadIds);
+  }
+
+  @Test
   void every_key_of_a_thread_lives_in_one_slot_on_one_master_and_threads_spread_over_all_masters() {
     List<String> threadIds = List.of("plain", "with:colons:", "{braces}", "}{", "sp ace", "ünï{cödé}:", "a%41", "x", "y", "z",
         "conversation-1", "conversation-2", "conversation-3", "conversation-4", "conversation-5", "conversation-6");
