@@ -40,6 +40,7 @@ final class McpStdioServer implements AutoCloseable {
         // The agent checks arguments itself, from the same definitions as the schemas, and answers
         // with an isError result that names the argument; the SDK's generic check would answer first.
         .validateToolInputs(false)
+        .jsonSchemaValidator(new ToolSchemas())
         .requestTimeout(Duration.ofMinutes(5))
         .tools(bridge.specifications())
         .build();

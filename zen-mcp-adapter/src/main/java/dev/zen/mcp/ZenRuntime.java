@@ -16,6 +16,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,34 +33,33 @@ final class ZenRuntime implements AutoCloseable {
   private static final String REDIS_OPTIONS = "dev.zen.checkpoint.redis.RedisCheckpointStoreOptions";
 
   private final Deque<AutoCloseable> owned;
+  private boolean closed;
   private final ZenAgent agent;
   private final String endpointDescription;
   private final String storeDescription;
 
   private ZenRuntime(ServerConfig config, Deque<AutoCloseable> owned) {
     this.owned = owned;
-    String baseUrl;
-    String apiKey;
+    // Blocking model calls get their own executor: sharing the agent's would let, on JDK 17's
+    // bounded pool, running graphs take every thread their model calls need.
+    ExecutorService gatewayExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-gateway"));
+    CompletableFuture<ModelGateway> building = CompletableFuture.supplyAsync(() -> httpGateway(config, gatewayExecutor),
+        gatewayExecutor);
+    building.whenComplete((gateway, failure) -> {
+      if (failure != null) {
+        LOG.error("the model gateway could not be started; tool calls will fail", failure);
+      }
+    });
+    ModelGateway gateway = GatewayResilience.builder().maxConcurrentCalls(config.maxConcurrentCalls()).build()
+        .applyTo(new DeferredGateway(building));
     if (config.demo()) {
-      FakeOpenAiServer fake = own(FakeOpenAiServer.builder().latency(config.demoLatency()).start());
-      baseUrl = fake.baseUrl();
-      apiKey = null;
-      endpointDescription = "demo endpoint " + baseUrl + " (replies after " + config.demoLatency().toMillis() + " ms)";
+      endpointDescription = "demo endpoint on loopback (replies after " + config.demoLatency().toMillis() + " ms)";
     } else {
       ServerConfig.Endpoint endpoint = config.endpoint().orElseThrow();
-      baseUrl = endpoint.baseUrl();
-      apiKey = endpoint.apiKey();
       endpointDescription = endpoint.baseUrl() + " (from " + endpoint.source() + ")";
       config.ignoredProviders().forEach(name -> LOG.warn("{} is set but ignored: {} takes precedence", name,
           endpoint.source()));
     }
-    // Blocking model calls get their own executor: sharing the agent's would let, on JDK 17's
-    // bounded pool, running graphs take every thread their model calls need.
-    ExecutorService gatewayExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-gateway"));
-    OpenAiCompatibleGateway http = own(OpenAiCompatibleGateway.builder(baseUrl).apiKey(apiKey)
-        .executor(gatewayExecutor).build());
-    ModelGateway gateway = GatewayResilience.builder().maxConcurrentCalls(config.maxConcurrentCalls()).build()
-        .applyTo(http);
     ModelRegistry models = registry(config);
     CheckpointStore store = own(store(config));
     ExecutorService agentExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-agent"));
@@ -71,6 +71,22 @@ final class ZenRuntime implements AutoCloseable {
         .options(config.agentOptions())
         .executor(agentExecutor)
         .build());
+  }
+
+  /** Runs on the gateway executor while the MCP session starts (see {@link DeferredGateway}). */
+  private ModelGateway httpGateway(ServerConfig config, ExecutorService executor) {
+    String baseUrl;
+    String apiKey = null;
+    if (config.demo()) {
+      FakeOpenAiServer fake = own(FakeOpenAiServer.builder().latency(config.demoLatency()).start());
+      baseUrl = fake.baseUrl();
+      LOG.info("demo endpoint {} ready (replies after {} ms)", baseUrl, config.demoLatency().toMillis());
+    } else {
+      ServerConfig.Endpoint endpoint = config.endpoint().orElseThrow();
+      baseUrl = endpoint.baseUrl();
+      apiKey = endpoint.apiKey();
+    }
+    return own(OpenAiCompatibleGateway.builder(baseUrl).apiKey(apiKey).executor(executor).build());
   }
 
   /**
@@ -162,29 +178,52 @@ final class ZenRuntime implements AutoCloseable {
     }
   }
 
+  /** Also called from the gateway's start-up thread; after close() a resource is closed at once. */
   private <T extends AutoCloseable> T own(T resource) {
-    owned.push(resource);
+    boolean late;
+    synchronized (owned) {
+      late = closed;
+      if (!late) {
+        owned.push(resource);
+      }
+    }
+    if (late) {
+      closeQuietly(resource);
+    }
     return resource;
   }
 
   private ExecutorService ownExecutor(ExecutorService executor) {
-    owned.push(executor::shutdownNow);
+    own(executor::shutdownNow);
     return executor;
   }
 
   @Override
   public void close() {
+    synchronized (owned) {
+      closed = true;
+    }
     closeAll(owned);
   }
 
   private static void closeAll(Deque<AutoCloseable> owned) {
-    while (!owned.isEmpty()) {
-      AutoCloseable resource = owned.pop();
-      try {
-        resource.close();
-      } catch (Exception e) {
-        LOG.debug("closing {} failed", resource, e);
+    while (true) {
+      AutoCloseable resource;
+      synchronized (owned) {
+        resource = owned.poll();
       }
+      if (resource == null) {
+        return;
+      }
+      closeQuietly(resource);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOG.debug("closing {} failed", resource, e);
     }
   }
 }

@@ -46,10 +46,17 @@ class ZenMcpServerIT {
   private McpSchema.InitializeResult initialized;
   private final List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
   private final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+  private final List<Path> temporary = new CopyOnWriteArrayList<>();
+
+  private Path temporaryDirectory(String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(prefix);
+    temporary.add(dir);
+    return dir;
+  }
 
   @BeforeAll
   void start() throws IOException {
-    home = Files.createTempDirectory("zen-it-home");
+    home = temporaryDirectory("zen-it-home");
     fake = FakeOpenAiServer.builder()
         .models("gpt-5", "gpt-5-mini", "o3", "gemini-2.5-pro", SLOW_MODEL)
         .latency(LATENCY)
@@ -70,6 +77,13 @@ class ZenMcpServerIT {
     }
     if (fake != null) {
       fake.close();
+    }
+    for (Path dir : temporary) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      } catch (IOException e) {
+        // best effort: a temporary directory
+      }
     }
   }
 
@@ -233,7 +247,7 @@ class ZenMcpServerIT {
   @Test
   void files_are_embedded_with_line_numbers_and_directories_expanded_without_vcs_and_build_output()
       throws IOException {
-    Path project = Files.createTempDirectory("zen-it-project");
+    Path project = temporaryDirectory("zen-it-project");
     Files.writeString(project.resolve("Main.java"), "class Main {\n  // ORANGE-7\n}\n");
     Files.createDirectories(project.resolve(".git"));
     Files.writeString(project.resolve(".git/config"), "SECRET-GIT-CONFIG");
@@ -251,7 +265,7 @@ class ZenMcpServerIT {
 
   @Test
   void refused_paths_are_reported_and_never_read() throws IOException {
-    Path project = Files.createTempDirectory("zen-it-links");
+    Path project = temporaryDirectory("zen-it-links");
     Path link = Files.createSymbolicLink(project.resolve("etc-link"), Path.of("/etc/hostname"));
     Files.createDirectories(home.resolve(".ssh"));
     Files.writeString(home.resolve(".ssh/id_rsa"), "PRIVATE-KEY", StandardCharsets.UTF_8);

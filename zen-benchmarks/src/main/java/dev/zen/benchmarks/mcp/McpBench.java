@@ -1,0 +1,290 @@
+package dev.zen.benchmarks.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zen.testkit.FakeOpenAiServer;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures an MCP stdio server as a CLI sees it: a child process, one JSON-RPC message per line.
+ * Used by {@code zen-benchmarks/scripts/mcp-startup.sh} and {@code mcp-load.sh}, which hold the
+ * exact commands; run by hand as
+ *
+ * <pre>{@code
+ * # time from process start to the initialize answer, 10 runs:
+ * java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.mcp.McpBench startup LABEL 10 \
+ *     -- java -jar zen-mcp-adapter/target/zen-mcp-server.jar --demo
+ * # 1000 concurrent tools/call on one session, 500 ms model latency, RSS idle and under load:
+ * java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.mcp.McpBench load LABEL 1000 500 chat \
+ *     -- java -jar zen-mcp-adapter/target/zen-mcp-server.jar
+ * }</pre>
+ *
+ * <p>{@code load} with tool {@code chat} starts the testkit's fake OpenAI server in this JVM with
+ * the given latency and points the server at it ({@code CUSTOM_API_URL}); any other tool (the
+ * bare SDK server's {@code wait}) is called with no arguments and must take the latency itself.
+ * Two warm-up rounds precede three measured rounds. RSS is {@code VmRSS} from {@code /proc}.
+ */
+public final class McpBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private McpBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int split = Arrays.asList(args).indexOf("--");
+    if (split < 1) {
+      throw new IllegalArgumentException("usage: startup LABEL RUNS -- COMMAND... | load LABEL CALLS LATENCY_MS TOOL -- COMMAND...");
+    }
+    List<String> options = List.of(args).subList(0, split);
+    List<String> command = List.of(args).subList(split + 1, args.length);
+    switch (options.get(0)) {
+      case "startup" -> startup(options.get(1), Integer.parseInt(options.get(2)), command);
+      case "train" -> train(command);
+      case "load" -> load(options.get(1), Integer.parseInt(options.get(2)), Duration.ofMillis(Long.parseLong(options.get(3))),
+          options.get(4), command);
+      default -> throw new IllegalArgumentException("unknown mode " + options.get(0));
+    }
+  }
+
+  /** Starts the server RUNS times; each time, the milliseconds from start() to the initialize answer. */
+  static void startup(String label, int runs, List<String> command) throws Exception {
+    List<Double> millis = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      long start = System.nanoTime();
+      Server server = Server.start(command, Map.of());
+      server.send(initialize(1));
+      server.await(1);
+      millis.add((System.nanoTime() - start) / 1e6);
+      server.stop();
+    }
+    List<Double> sorted = new ArrayList<>(millis);
+    Collections.sort(sorted);
+    System.out.printf(Locale.ROOT, "startup %-34s runs=%d min=%.0f ms median=%.0f ms max=%.0f ms%n", label, runs,
+        sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+  }
+
+  /** A training run for a CDS/AOT archive: initialize, list, call version, then end by closing stdin. */
+  static void train(List<String> command) throws Exception {
+    Server server = Server.start(command, Map.of());
+    server.send(initialize(1));
+    server.await(1);
+    server.send(notification("notifications/initialized"));
+    server.send(request(2, "tools/list", null));
+    server.await(2);
+    // The bare server answers these with "unknown tool"; that is fine for training.
+    server.send(call(3, "version", JSON.createObjectNode()));
+    server.await(3);
+    server.send(call(4, "chat", JSON.createObjectNode().put("prompt", "training run")));
+    server.await(4);
+    server.closeStdin();
+    // Zen's server exits when stdin closes; the bare SDK server needs SIGTERM. Both write their
+    // archive on the way out.
+    if (!server.process.waitFor(10, TimeUnit.SECONDS)) {
+      server.stop();
+    }
+    System.out.println("train: exit " + server.process.exitValue());
+  }
+
+  static void load(String label, int calls, Duration latency, String tool, List<String> command) throws Exception {
+    FakeOpenAiServer fake = null;
+    Map<String, String> env = Map.of("ZEN_BENCH_TOOL_LATENCY_MS", String.valueOf(latency.toMillis()));
+    if (tool.equals("chat")) {
+      fake = FakeOpenAiServer.builder().latency(latency).start();
+      env = Map.of("CUSTOM_API_URL", fake.baseUrl(), "ZEN_MAX_CONCURRENT_CALLS", String.valueOf(2 * calls),
+          "LOG_LEVEL", "warning");
+    }
+    Server server = Server.start(command, env);
+    try {
+      server.send(initialize(0));
+      server.await(0);
+      server.send(notification("notifications/initialized"));
+      AtomicLong ids = new AtomicLong(1);
+      for (int round = 0; round < 2; round++) {
+        round(server, ids, calls, tool);
+      }
+      // Let the warm-up's garbage and threads settle before the idle figure.
+      CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS)).join();
+      long idleRss = server.rssKb();
+      List<String> rounds = new ArrayList<>();
+      long peakRss = 0;
+      double best = Double.MAX_VALUE;
+      long cpuBefore = server.cpuTicks();
+      for (int round = 0; round < 3; round++) {
+        AtomicLong peak = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(server.rssKb(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
+        Round result = round(server, ids, calls, tool);
+        sampler.shutdownNow();
+        peakRss = Math.max(peakRss, peak.get());
+        double ratio = result.wallMillis / latency.toMillis();
+        best = Math.min(best, ratio);
+        rounds.add(String.format(Locale.ROOT, "%.0f ms (%.2f, %d errors)", result.wallMillis, ratio, result.errors));
+      }
+      double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / (3.0 * calls);
+      System.out.printf(Locale.ROOT, "load %-30s %d x %s, latency %d ms: rounds %s; best wall/latency %.2f; "
+              + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call%n", label, calls, tool, latency.toMillis(),
+          rounds, best, idleRss / 1024, peakRss / 1024, cpuMsPerCall);
+    } finally {
+      server.stop();
+      if (fake != null) {
+        fake.close();
+      }
+    }
+  }
+
+  private record Round(double wallMillis, int errors) {}
+
+  private static Round round(Server server, AtomicLong ids, int calls, String tool) throws IOException {
+    List<Long> sent = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      long id = ids.incrementAndGet();
+      ObjectNode arguments = JSON.createObjectNode();
+      if (tool.equals("chat")) {
+        arguments.put("prompt", "Question " + id + ": is this design sound?");
+      }
+      server.send(call(id, tool, arguments));
+      sent.add(id);
+    }
+    int errors = 0;
+    for (long id : sent) {
+      JsonNode answer = server.await(id);
+      if (answer.has("error") || answer.path("result").path("isError").asBoolean()) {
+        errors++;
+      }
+    }
+    return new Round((System.nanoTime() - start) / 1e6, errors);
+  }
+
+  private static ObjectNode initialize(long id) {
+    ObjectNode params = JSON.createObjectNode().put("protocolVersion", "2025-11-25");
+    params.putObject("capabilities");
+    params.putObject("clientInfo").put("name", "mcp-bench").put("version", "1");
+    return request(id, "initialize", params);
+  }
+
+  private static ObjectNode call(long id, String tool, ObjectNode arguments) {
+    ObjectNode params = JSON.createObjectNode().put("name", tool);
+    params.set("arguments", arguments);
+    return request(id, "tools/call", params);
+  }
+
+  private static ObjectNode request(long id, String method, ObjectNode params) {
+    ObjectNode request = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
+    if (params != null) {
+      request.set("params", params);
+    }
+    return request;
+  }
+
+  private static ObjectNode notification(String method) {
+    return JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method);
+  }
+
+  /** The server process and the answers it wrote, by id. */
+  private static final class Server {
+    final Process process;
+    final OutputStream stdin;
+    final Map<Long, CompletableFuture<JsonNode>> answers = new ConcurrentHashMap<>();
+    final AtomicInteger lines = new AtomicInteger();
+
+    private Server(Process process) {
+      this.process = process;
+      this.stdin = process.getOutputStream();
+      Thread reader = new Thread(this::read, "mcp-bench-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Server start(List<String> command, Map<String, String> env) throws IOException {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(env);
+      builder.redirectError(new File(System.getProperty("mcp.bench.stderr", "/dev/null")));
+      return new Server(builder.start());
+    }
+
+    private void read() {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          lines.incrementAndGet();
+          JsonNode node = JSON.readTree(line);
+          if (node.has("id") && node.get("id").canConvertToLong() && !node.has("method")) {
+            future(node.get("id").asLong()).complete(node);
+          }
+        }
+      } catch (IOException e) {
+        answers.values().forEach(future -> future.completeExceptionally(e));
+      }
+    }
+
+    CompletableFuture<JsonNode> future(long id) {
+      return answers.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    synchronized void send(JsonNode message) throws IOException {
+      stdin.write((message + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    }
+
+    JsonNode await(long id) {
+      return future(id).orTimeout(120, TimeUnit.SECONDS).join();
+    }
+
+    void closeStdin() throws IOException {
+      stdin.close();
+    }
+
+    long rssKb() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+          if (line.startsWith("VmRSS:")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", ""));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // the process ended
+      }
+      return 0;
+    }
+
+    /** utime + stime of the process, in clock ticks (10 ms on Linux). */
+    long cpuTicks() {
+      try {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      } catch (IOException | RuntimeException e) {
+        return 0;
+      }
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
