@@ -75,6 +75,8 @@ public final class RedisServerProcess implements AutoCloseable {
   private final @Nullable AppendFsync appendFsync;
   private final boolean cluster;
   private final @Nullable String sentinelMonitor;
+  private final @Nullable Path tlsCertificate;
+  private final @Nullable Path tlsKey;
   private final List<String> extraConfig;
   private final Path dataDir;
   private int port;
@@ -87,6 +89,8 @@ public final class RedisServerProcess implements AutoCloseable {
     this.appendFsync = builder.appendFsync;
     this.cluster = builder.cluster;
     this.sentinelMonitor = builder.sentinelMonitor;
+    this.tlsCertificate = builder.tlsCertificate;
+    this.tlsKey = builder.tlsKey;
     this.extraConfig = List.copyOf(builder.extraConfig);
     this.dataDir = Files.createTempDirectory("zen-redis-");
   }
@@ -111,9 +115,9 @@ public final class RedisServerProcess implements AutoCloseable {
     return port;
   }
 
-  /** {@code redis://127.0.0.1:<port>}. */
+  /** {@code redis://127.0.0.1:<port>}, or {@code rediss://} when the server speaks TLS only. */
   public String uri() {
-    return "redis://" + HOST + ":" + port();
+    return (tlsCertificate == null ? "redis://" : "rediss://") + HOST + ":" + port();
   }
 
   /** Its data directory (config file, AOF, cluster state). */
@@ -308,7 +312,16 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private void writeConfig() throws IOException {
     List<String> lines = new ArrayList<>();
-    lines.add("port " + port);
+    if (tlsCertificate != null && tlsKey != null) {
+      lines.add("port 0");
+      lines.add("tls-port " + port);
+      lines.add("tls-cert-file \"" + tlsCertificate + "\"");
+      lines.add("tls-key-file \"" + tlsKey + "\"");
+      lines.add("tls-ca-cert-file \"" + tlsCertificate + "\"");
+      lines.add("tls-auth-clients no");
+    } else {
+      lines.add("port " + port);
+    }
     lines.add("bind " + HOST);
     lines.add("protected-mode no");
     lines.add("daemonize no");
@@ -450,6 +463,8 @@ public final class RedisServerProcess implements AutoCloseable {
     private @Nullable AppendFsync appendFsync;
     private boolean cluster;
     private @Nullable String sentinelMonitor;
+    private @Nullable Path tlsCertificate;
+    private @Nullable Path tlsKey;
     private final List<String> extraConfig = new ArrayList<>();
 
     private Builder() {}
@@ -490,6 +505,18 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IllegalArgumentException("masterName must be letters, digits or . _ -, was '" + masterName + "'");
       }
       this.sentinelMonitor = masterName + " " + master.host() + " " + master.port();
+      return this;
+    }
+
+    /**
+     * Serves TLS only, on the port {@link #port()} reports ({@link #uri()} is then
+     * {@code rediss://}), with this PEM certificate (also used as the CA) and PEM private key;
+     * clients are not asked for certificates. The binary must be built with TLS (Debian's and the
+     * shipped fallback are).
+     */
+    public Builder tls(Path certificatePem, Path privateKeyPem) {
+      this.tlsCertificate = Objects.requireNonNull(certificatePem, "certificatePem").toAbsolutePath();
+      this.tlsKey = Objects.requireNonNull(privateKeyPem, "privateKeyPem").toAbsolutePath();
       return this;
     }
 
