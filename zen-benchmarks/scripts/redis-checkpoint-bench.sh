@@ -32,6 +32,11 @@ redis-cli -p "$PORT" flushall >/dev/null
 java -jar zen-benchmarks/target/zen-benchmarks.jar 'dev.zen.benchmarks.redis.RedisCheckpointStoreBenchmark' \
   -p "redisUri=redis://127.0.0.1:$PORT" -rf json -rff "$OUT/jmh.json" "$@" | tee "$OUT/jmh.txt"
 
+# The same comparison against raw Lettuce, interleaved slice by slice so both sides see the same load.
+redis-cli -p "$PORT" flushall >/dev/null
+java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.redis.RedisCheckpointRatioHarness \
+  "redis://127.0.0.1:$PORT" 12 | tee "$OUT/interleaved.md"
+
 python3 - "$OUT" <<'PY'
 import csv, json, sys
 out = sys.argv[1]

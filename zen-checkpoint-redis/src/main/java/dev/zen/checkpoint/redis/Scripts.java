@@ -43,9 +43,10 @@ final class Scripts {
       local idx, body, meta = KEYS[1], KEYS[2], KEYS[3]
       local id, data = ARGV[1], ARGV[2]
       local maxCount, maxBytes, ttl = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-      local bytes = tonumber(redis.call('HGET', meta, 'bytes') or '0')
+      local m = redis.call('HMGET', meta, 'bytes', 'indexed')
+      local bytes = tonumber(m[1] or '0')
       local unindexed = 0
-      if not redis.call('HGET', meta, 'indexed') then unindexed = 1 end
+      if not m[2] then unindexed = 1 end
       if redis.call('ZSCORE', idx, id) then
         bytes = bytes - redis.call('HSTRLEN', body, id)
       else
