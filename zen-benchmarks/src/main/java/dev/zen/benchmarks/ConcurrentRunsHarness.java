@@ -9,6 +9,7 @@ import dev.zen.graph.GraphOptions;
 import dev.zen.graph.RunResult;
 import dev.zen.graph.StateChannel;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bsc.langgraph4j.CompileConfig;
 import org.bsc.langgraph4j.CompiledGraph;
 import org.bsc.langgraph4j.GraphStateException;
@@ -39,8 +41,9 @@ import org.bsc.langgraph4j.state.Channels;
  * on a timer ({@link ZenExecutors#scheduler()}; no thread sleeps), so an ideal runtime finishes
  * all of them in 600 ms. It reports wall time / ideal and the platform threads the JVM needed
  * (peak from {@link ThreadMXBean#getPeakThreadCount()} after
- * {@link ThreadMXBean#resetPeakThreadCount()}, the most seen live while runs were in flight, and
- * live ones grouped by name while the runs were in flight).
+ * {@link ThreadMXBean#resetPeakThreadCount()}; the most seen live, sampled every 10 ms by the
+ * harness's own sampler thread, which is counted too; and the live ones grouped by name at that
+ * highest count).
  *
  * <p>Zen runs with its default runtime executor (virtual threads on JDK 21+, a platform-thread
  * pool on 17) and a {@link MemoryCheckpointStore}. The baseline, measured in the same process, is
@@ -71,6 +74,7 @@ public final class ConcurrentRunsHarness {
   private final OperatingSystemMXBean processCpu =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final AtomicInteger threadIds = new AtomicInteger();
+  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(named("harness-sampler"));
 
   private ConcurrentRunsHarness(int runs, long delayMillis, int baselineThreads) {
     this.runs = runs;
@@ -131,7 +135,7 @@ public final class ConcurrentRunsHarness {
       report("");
       report(String.format("RESULT zen         wall %6d ms = %5.2fx ideal, CPU %5d ms, peak platform threads %4d, max live %4d",
           zenMedian.wallMillis, zenMedian.ratio(), zenMedian.cpuMillis, zenMedian.peakThreads, zenMedian.maxLive));
-      report("live platform threads by name while zen runs were in flight (median round): " + zenMedian.byName);
+      report("zen: live platform threads by name at the round's highest count (median round): " + zenMedian.byName);
       if (rawRounds.isEmpty()) {
         return;
       }
@@ -140,7 +144,8 @@ public final class ConcurrentRunsHarness {
               + " (fixed pool of %d)", rawMedian.wallMillis, rawMedian.ratio(), rawMedian.cpuMillis,
           rawMedian.peakThreads, rawMedian.maxLive, baselineThreads));
       report(String.format("RESULT zen / langgraph4j wall = %.3f", (double) zenMedian.wallMillis / rawMedian.wallMillis));
-      report("live platform threads by name while langgraph4j runs were in flight (median round): " + rawMedian.byName);
+      report("langgraph4j: live platform threads by name at the round's highest count (median round): "
+          + rawMedian.byName);
     }
   }
 
@@ -231,12 +236,17 @@ public final class ConcurrentRunsHarness {
 
   private Measurement measure(String label, Runnable round) {
     threads.resetPeakThreadCount();
-    AtomicInteger maxLive = new AtomicInteger(threads.getThreadCount());
-    // Sample live platform threads while runs are in flight; the mid-round snapshot names them.
-    ScheduledFuture<?> sampler = timer.scheduleAtFixedRate(
-        () -> maxLive.accumulateAndGet(threads.getThreadCount(), Math::max), 10, 10, TimeUnit.MILLISECONDS);
-    CompletableFuture<Map<String, Integer>> midRound = new CompletableFuture<>();
-    ScheduledFuture<?> snapshot = timer.schedule(() -> midRound.complete(threadsByName()), ideal() / 2, TimeUnit.MILLISECONDS);
+    AtomicInteger maxLive = new AtomicInteger();
+    AtomicReference<Map<String, Integer>> atMax = new AtomicReference<>(Map.of());
+    // Sample live platform threads while runs are in flight, naming them whenever the count hits a
+    // new high. The sampler has its own thread: on Zen's timer it would delay node completions.
+    ScheduledFuture<?> sampler = this.sampler.scheduleAtFixedRate(() -> {
+      int live = threads.getThreadCount();
+      if (live > maxLive.get()) {
+        maxLive.set(live);
+        atMax.set(threadsByName());
+      }
+    }, 0, 10, TimeUnit.MILLISECONDS);
     long cpuStarted = processCpu.getProcessCpuTime();
     long started = System.nanoTime();
     try {
@@ -246,20 +256,21 @@ public final class ConcurrentRunsHarness {
     }
     long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     long cpuMillis = TimeUnit.NANOSECONDS.toMillis(processCpu.getProcessCpuTime() - cpuStarted);
-    snapshot.cancel(false);
-    Map<String, Integer> byName = midRound.getNow(Map.of());
     return new Measurement(label, wallMillis, cpuMillis, ideal(), threads.getPeakThreadCount(), maxLive.get(),
-        threads.getThreadCount(), byName);
+        threads.getThreadCount(), atMax.get());
   }
 
   /**
    * Live platform threads by name with digits masked ({@code zen-runtime-1-17} counts under
    * {@code zen-runtime-#-#}), so a pool shows up as one line with its size.
    */
-  private static Map<String, Integer> threadsByName() {
+  private Map<String, Integer> threadsByName() {
     Map<String, Integer> byName = new TreeMap<>();
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      byName.merge(thread.getName().replaceAll("\\d+", "#"), 1, Integer::sum);
+    // Depth 0: names only, no stack walks of a thousand threads.
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+      if (info != null) {
+        byName.merge(info.getThreadName().replaceAll("\\d+", "#"), 1, Integer::sum);
+      }
     }
     return byName;
   }
@@ -293,7 +304,8 @@ public final class ConcurrentRunsHarness {
 
     String line() {
       return String.format("%-22s wall %6d ms = %5.2fx ideal, process CPU %6d ms; platform threads: peak %4d, "
-          + "max live %4d, live after %4d", label, wallMillis, ratio(), cpuMillis, peakThreads, maxLive, liveAfter);
+          + "max live %4d, live after %4d%n    at max live: %s", label, wallMillis, ratio(), cpuMillis, peakThreads,
+          maxLive, liveAfter, byName);
     }
   }
 }
