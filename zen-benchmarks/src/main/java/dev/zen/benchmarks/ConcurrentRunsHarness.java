@@ -49,7 +49,7 @@ import org.bsc.langgraph4j.state.Channels;
  * pool on 17) and a {@link MemoryCheckpointStore}. The baseline, measured in the same process, is
  * raw langgraph4j: {@code CompiledGraph.invoke} of the same graph (default serializer,
  * {@link MemorySaver}) on a fixed pool of 64 platform threads, which holds one thread per run
- * while its nodes wait. Zen is warmed up with three full rounds and langgraph4j with one; then each
+ * while its nodes wait. Zen is warmed up with eight full rounds and langgraph4j with one; then each
  * is measured {@code rounds} times, alternating, and the median round is reported. Issue 2's targets: Zen
  * ≤ 1.2× ideal with ≤ 64 platform threads on JDK 21+, ≤ 1.5× on JDK 17.
  *
@@ -60,7 +60,7 @@ import org.bsc.langgraph4j.state.Channels;
  * /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.ConcurrentRunsHarness
  * </pre>
  * Optional arguments: {@code runs rounds nodeDelayMillis baselineThreads
- * zenWarmupRounds} (defaults {@code 1000 5 200 64 3}); {@code baselineThreads} 0 skips the
+ * zenWarmupRounds} (defaults {@code 1000 5 200 64 8}); {@code baselineThreads} 0 skips the
  * langgraph4j baseline, for profiling Zen alone.
  */
 public final class ConcurrentRunsHarness {
@@ -87,7 +87,7 @@ public final class ConcurrentRunsHarness {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     long delayMillis = args.length > 2 ? Long.parseLong(args[2]) : 200;
     int baselineThreads = args.length > 3 ? Integer.parseInt(args[3]) : 64;
-    int zenWarmups = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+    int zenWarmups = args.length > 4 ? Integer.parseInt(args[4]) : 8;
     if (runs < 1 || rounds < 1 || delayMillis < 1 || baselineThreads < 0 || zenWarmups < 1) {
       throw new IllegalArgumentException("usage: ConcurrentRunsHarness [runs>=1 [rounds>=1 [nodeDelayMillis>=1 "
           + "[baselineThreads>=0 [zenWarmupRounds>=1]]]]]");
@@ -108,9 +108,10 @@ public final class ConcurrentRunsHarness {
       CompiledAgentGraph zen = zenGraph(store);
       CompiledGraph<AgentState> raw = langGraph();
 
-      // Warm-up, so class loading, pool growth and most JIT compilation are not measured. Zen gets
-      // a few rounds: one round runs each node only 1,000 times, too few for C2 to finish. A
-      // langgraph4j round is 10 s of waiting on its pool; one is enough.
+      // Warm-up, so class loading, pool growth and JIT compilation are not measured. Zen gets
+      // several rounds: one runs each node only 1,000 times, and its process CPU per round keeps
+      // falling for about five rounds while C2 compiles. A langgraph4j round is 10 s of waiting
+      // on its pool; one is enough.
       for (int round = 1; round <= zenWarmups; round++) {
         report(measure("zen warm-up " + round, () -> runZen(zen)).line());
       }
