@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -198,7 +199,13 @@ public final class ConcurrentRunsHarness {
 
   private Measurement measureOnPool(String label, CompiledGraph<AgentState> graph) throws InterruptedException {
     // A fresh pool per round, so its threads are counted in this round's peak like Zen's are.
-    ExecutorService pool = Executors.newFixedThreadPool(baselineThreads, named("lg4j-pool"));
+    List<Thread> poolThreads = new CopyOnWriteArrayList<>();
+    ThreadFactory factory = named("lg4j-pool");
+    ExecutorService pool = Executors.newFixedThreadPool(baselineThreads, runnable -> {
+      Thread thread = factory.newThread(runnable);
+      poolThreads.add(thread);
+      return thread;
+    });
     try {
       return measure(label, () -> {
         List<CompletableFuture<AgentState>> inFlight = new ArrayList<>(runs);
@@ -215,6 +222,11 @@ public final class ConcurrentRunsHarness {
       pool.shutdown();
       if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the langgraph4j pool did not stop within 30 s");
+      }
+      // A terminated pool's threads may still be exiting; on a loaded machine they were still
+      // alive, and counted, in the next Zen round.
+      for (Thread thread : poolThreads) {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
       }
     }
   }
