@@ -29,7 +29,10 @@ final class McpStdioServer implements AutoCloseable {
   private McpStdioServer(ToolHost host, InputStream in, OutputStream out, String version) {
     ObjectMapper json = new ObjectMapper();
     McpJsonMapper mapper = new JacksonMcpJsonMapper(json);
-    this.callExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-call");
+    // Only starts calls (the host returns a future at once), so on JDK 17 a few threads suffice;
+    // a pool as large as the agent's would start a new thread for each of the first 1,024 calls.
+    this.callExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-call",
+        Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     ToolBridge bridge = new ToolBridge(host, callExecutor);
     this.transport = new StdioTransport(json, mapper, in, out, Map.of(McpSchema.METHOD_TOOLS_CALL, bridge::check));
     this.server = McpServer.async(transport)

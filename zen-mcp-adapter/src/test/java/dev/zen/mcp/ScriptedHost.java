@@ -5,12 +5,14 @@ import dev.zen.graph.agent.ToolCall;
 import dev.zen.graph.agent.ToolProgress;
 import dev.zen.graph.agent.ToolResult;
 import dev.zen.graph.agent.ToolSpec;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for the Zen agent in the transport's own tests: tools with fixed, observable
@@ -23,10 +25,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code throws}: throws from {@code call} itself;
  *   <li>{@code unavailable}: fails its future with a {@link ServiceUnavailableException};
  *   <li>{@code bug}: fails its future with an {@link IllegalStateException};
- *   <li>{@code refuse}: answers an error result, as the agent does for bad arguments.
+ *   <li>{@code refuse}: answers an error result, as the agent does for bad arguments;
+ *   <li>{@code wait}: answers after {@link #WAIT} on a timer, holding no thread (a model call's shape).
  * </ul>
  */
 final class ScriptedHost implements ToolHost {
+  static final Duration WAIT = Duration.ofMillis(500);
+
   final ConcurrentLinkedQueue<CompletableFuture<ToolResult>> held = new ConcurrentLinkedQueue<>();
   final List<ToolCall> calls = new CopyOnWriteArrayList<>();
   final List<String> threads = new CopyOnWriteArrayList<>();
@@ -41,7 +46,7 @@ final class ScriptedHost implements ToolHost {
     return List.of(spec("echo", "Answers its text."), spec("hold", "Answers when the test says so."),
         spec("progress", "Reports progress, then answers."), spec("throws", "Throws from call."),
         spec("unavailable", "Fails as if the store were down."), spec("bug", "Fails with a bug."),
-        spec("refuse", "Answers an error result."));
+        spec("refuse", "Answers an error result."), spec("wait", "Answers after half a second."));
   }
 
   @Override
@@ -83,6 +88,11 @@ final class ScriptedHost implements ToolHost {
             + "unreachable; check that Redis runs", null));
       case "bug":
         return CompletableFuture.failedFuture(new IllegalStateException("scripted bug"));
+      case "wait":
+        // Completed on the JDK's timer thread itself: with the default executor, a 2-CPU machine's
+        // one-thread common pool would make CompletableFuture start a thread per call.
+        return CompletableFuture.supplyAsync(() -> result("waited"),
+            CompletableFuture.delayedExecutor(WAIT.toMillis(), TimeUnit.MILLISECONDS, Runnable::run));
       case "refuse":
         return CompletableFuture.completedFuture(ToolResult.error("argument 'text' must be shorter; shorten it"));
       default:

@@ -249,7 +249,7 @@ public final class McpBench {
     }
 
     JsonNode await(long id) {
-      return future(id).orTimeout(120, TimeUnit.SECONDS).join();
+      return future(id).orTimeout(300, TimeUnit.SECONDS).join();
     }
 
     void closeStdin() throws IOException {
