@@ -183,24 +183,25 @@ class FakeOpenAiServerTest {
 
   @Test
   void latency_is_per_model_and_does_not_hold_up_other_requests() throws Exception {
-    FakeOpenAiServer server = started(FakeOpenAiServer.builder().latency("slow", Duration.ofMillis(400)));
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().latency("slow", Duration.ofMillis(1000)));
 
     long start = System.nanoTime();
     CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(
             URI.create(server.baseUrl() + "/chat/completions")).POST(HttpRequest.BodyPublishers.ofString(
             body("slow", "hi", false))).build(), HttpResponse.BodyHandlers.ofString());
     chat(server, null, body("fast", "hi", false));
-    long fastMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    boolean slowDoneWhenFastWas = slow.isDone();
     slow.join();
     long slowMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-    assertThat(fastMillis).isLessThan(300);
-    assertThat(slowMillis).isGreaterThanOrEqualTo(400);
+    assertThat(slowDoneWhenFastWas).isFalse();
+    assertThat(slowMillis).isGreaterThanOrEqualTo(1000);
   }
 
   @Test
   void concurrent_requests_and_connections_are_counted_with_their_peaks() {
-    FakeOpenAiServer server = started(FakeOpenAiServer.builder().latency(Duration.ofMillis(300)));
+    // A second of latency keeps all ten in flight together even on a busy machine.
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().latency(Duration.ofMillis(1000)));
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
@@ -235,7 +236,7 @@ class FakeOpenAiServerTest {
 
   @Test
   void a_client_that_closes_a_stream_midway_is_recorded_as_a_streaming_abort() throws Exception {
-    FakeOpenAiServer server = started(FakeOpenAiServer.builder().chunkInterval(Duration.ofMillis(50))
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().chunkInterval(Duration.ofMillis(100))
         .reply("long", "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20"));
     HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
             URI.create(server.baseUrl() + "/chat/completions"))
