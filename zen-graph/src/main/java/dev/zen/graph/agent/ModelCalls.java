@@ -40,8 +40,8 @@ final class ModelCalls {
       call = CompletableFuture.failedFuture(e);
     }
     turn.track(call);
-    call.whenComplete((reply, error) -> batcher.flush());
-    return call;
+    // Callers continue only after the last batch is reported, so no progress arrives after the answer.
+    return Async.cancelling(call.whenComplete((reply, error) -> batcher.flush()), call);
   }
 
   /** The text an error outcome shows when a model call failed. */
