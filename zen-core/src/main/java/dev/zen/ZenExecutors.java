@@ -3,7 +3,8 @@ package dev.zen;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -62,12 +63,7 @@ public final class ZenExecutors {
         throw new IllegalStateException("virtual threads are present but could not be created", e);
       }
     }
-    // Core == max with core time-out: the pool grows to the bound before it queues, and idle
-    // threads die after 30 s, so an idle application holds no runtime threads.
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(maxPlatformThreads, maxPlatformThreads, 30,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemonThreads(threadNamePrefix + "-" + POOL_IDS.incrementAndGet()));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    return scalingPool(threadNamePrefix + "-" + POOL_IDS.incrementAndGet(), maxPlatformThreads);
   }
 
   /** The process-wide runtime executor used when none is configured; never shut it down. */
@@ -81,6 +77,39 @@ public final class ZenExecutors {
    */
   public static ScheduledExecutorService scheduler() {
     return SharedScheduler.INSTANCE;
+  }
+
+  /**
+   * A pool that hands a task to an idle thread when there is one, starts a thread only when all
+   * are busy, queues once {@code max} threads are busy, and lets idle threads die after 30 s.
+   * (A plain ThreadPoolExecutor either starts a thread per task until its core size is reached,
+   * even with idle threads at hand, or queues before it grows past the core size.)
+   */
+  static ThreadPoolExecutor scalingPool(String prefix, int max) {
+    HandOffQueue queue = new HandOffQueue();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, queue, daemonThreads(prefix),
+        (task, executor) -> {
+          if (executor.isShutdown()) {
+            throw new RejectedExecutionException("executor " + prefix + " is shut down");
+          }
+          queue.enqueue(task);
+        });
+    return pool;
+  }
+
+  /** Offers succeed only into the hands of an idle worker, so the pool grows instead of queueing. */
+  private static final class HandOffQueue extends LinkedTransferQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean offer(Runnable task) {
+      return tryTransfer(task);
+    }
+
+    /** Queues for real: used once every thread up to the bound is busy. */
+    void enqueue(Runnable task) {
+      super.offer(task);
+    }
   }
 
   static ThreadFactory daemonThreads(String prefix) {

@@ -39,8 +39,8 @@ class ZenExecutorsTest {
       try {
         assertThat(executor).isInstanceOfSatisfying(ThreadPoolExecutor.class, pool -> {
           assertThat(pool.getMaximumPoolSize()).isEqualTo(300);
-          // Idle threads go away, so an idle application holds no runtime threads.
-          assertThat(pool.allowsCoreThreadTimeOut()).isTrue();
+          // No core threads: idle threads go away, so an idle application holds no runtime threads.
+          assertThat(pool.getCorePoolSize()).isZero();
         });
       } finally {
         executor.shutdownNow();
@@ -116,5 +116,53 @@ class ZenExecutorsTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
     assertThat(thread.isDaemon()).isTrue();
     assertThat(thread.getName()).startsWith("zen-timer-");
+  }
+
+  @Test
+  void the_platform_pool_reuses_an_idle_thread_instead_of_starting_one_per_task() throws Exception {
+    ThreadPoolExecutor pool = ZenExecutors.scalingPool("zen-reuse-test", 64);
+    try {
+      Set<Thread> threads = ConcurrentHashMap.newKeySet();
+      for (int i = 0; i < 100; i++) {
+        pool.submit(() -> threads.add(Thread.currentThread())).get(10, TimeUnit.SECONDS);
+      }
+
+      // Sequential tasks find the previous task's thread idle (a worker may still be on its way
+      // back to the queue when the next task arrives, hence a small allowance).
+      assertThat(threads).hasSizeLessThanOrEqualTo(3);
+      assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(3);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void the_platform_pool_queues_past_its_bound_and_runs_everything() throws Exception {
+    ThreadPoolExecutor pool = ZenExecutors.scalingPool("zen-bound-test", 3);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch finished = new CountDownLatch(10);
+    try {
+      for (int i = 0; i < 10; i++) {
+        pool.execute(() -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          finished.countDown();
+        });
+      }
+
+      assertThat(pool.getPoolSize()).isEqualTo(3);
+      assertThat(pool.getQueue()).hasSize(7);
+      release.countDown();
+      assertThat(finished.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(pool.getLargestPoolSize()).isEqualTo(3);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.execute(() -> {}))
+        .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
   }
 }
