@@ -121,7 +121,13 @@ public final class McpBench {
       server.send(notification("notifications/initialized"));
       AtomicLong ids = new AtomicLong(1);
       for (int round = 0; round < 2; round++) {
-        round(server, ids, calls, tool);
+        Round warmUp = round(server, ids, calls, tool);
+        if (warmUp.lost > 0) {
+          System.out.printf(Locale.ROOT, "load %-30s %d x %s, latency %d ms: the session broke in warm-up round %d: "
+              + "%d of %d calls never answered within %d s%n", label, calls, tool, latency.toMillis(), round + 1,
+              warmUp.lost, calls, ROUND_DEADLINE.toSeconds());
+          return;
+        }
       }
       // Let the warm-up's garbage and threads settle before the idle figure.
       CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS)).join();
@@ -139,7 +145,11 @@ public final class McpBench {
         peakRss = Math.max(peakRss, peak.get());
         double ratio = result.wallMillis / latency.toMillis();
         best = Math.min(best, ratio);
-        rounds.add(String.format(Locale.ROOT, "%.0f ms (%.2f, %d errors)", result.wallMillis, ratio, result.errors));
+        rounds.add(String.format(Locale.ROOT, "%.0f ms (%.2f, %d errors%s)", result.wallMillis, ratio, result.errors,
+            result.lost == 0 ? "" : ", " + result.lost + " never answered"));
+        if (result.lost > 0) {
+          break;
+        }
       }
       double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / (3.0 * calls);
       System.out.printf(Locale.ROOT, "load %-30s %d x %s, latency %d ms: rounds %s; best wall/latency %.2f; "
@@ -153,28 +163,57 @@ public final class McpBench {
     }
   }
 
-  private record Round(double wallMillis, int errors) {}
+  /** A round's wall time until the last answer (or the deadline), its error answers and lost calls. */
+  private record Round(double wallMillis, int errors, int lost) {}
 
-  private static Round round(Server server, AtomicLong ids, int calls, String tool) throws IOException {
+  /** How long a round may take before unanswered calls count as lost. */
+  private static final Duration ROUND_DEADLINE = Duration.ofSeconds(60);
+
+  private static Round round(Server server, AtomicLong ids, int calls, String tool) {
     List<Long> sent = new ArrayList<>();
-    long start = System.nanoTime();
     for (int i = 0; i < calls; i++) {
-      long id = ids.incrementAndGet();
-      ObjectNode arguments = JSON.createObjectNode();
-      if (tool.equals("chat")) {
-        arguments.put("prompt", "Question " + id + ": is this design sound?");
-      }
-      server.send(call(id, tool, arguments));
-      sent.add(id);
+      sent.add(ids.incrementAndGet());
     }
+    long start = System.nanoTime();
+    // Sent from another thread: a server whose session died stops reading stdin, and a write to
+    // a full pipe would block this harness for good.
+    CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+      try {
+        for (long id : sent) {
+          ObjectNode arguments = JSON.createObjectNode();
+          if (tool.equals("chat")) {
+            arguments.put("prompt", "Question " + id + ": is this design sound?");
+          }
+          server.send(call(id, tool, arguments));
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, server.sender);
     int errors = 0;
+    int lost = 0;
+    long deadline = start + ROUND_DEADLINE.toNanos();
+    long last = start;
     for (long id : sent) {
-      JsonNode answer = server.await(id);
+      JsonNode answer;
+      try {
+        answer = server.future(id).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        last = System.nanoTime();
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        lost++;
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
       if (answer.has("error") || answer.path("result").path("isError").asBoolean()) {
         errors++;
       }
     }
-    return new Round((System.nanoTime() - start) / 1e6, errors);
+    if (!sending.isDone()) {
+      lost = Math.max(lost, 1);
+    }
+    return new Round((last - start) / 1e6, errors, lost);
   }
 
   private static ObjectNode initialize(long id) {
@@ -208,6 +247,11 @@ public final class McpBench {
     final OutputStream stdin;
     final Map<Long, CompletableFuture<JsonNode>> answers = new ConcurrentHashMap<>();
     final AtomicInteger lines = new AtomicInteger();
+    final java.util.concurrent.ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "mcp-bench-sender");
+      thread.setDaemon(true);
+      return thread;
+    });
 
     private Server(Process process) {
       this.process = process;
@@ -281,6 +325,7 @@ public final class McpBench {
     }
 
     void stop() throws InterruptedException {
+      sender.shutdownNow();
       process.destroy();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly();
