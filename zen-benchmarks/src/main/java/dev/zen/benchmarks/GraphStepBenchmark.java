@@ -65,7 +65,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ./mvnw -q -o package -pl zen-benchmarks -am -DskipTests
  * java -jar zen-benchmarks/target/zen-benchmarks.jar GraphStepBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
- * Add {@code -prof gc} for allocation per step.
+ * Add {@code -prof gc} for allocation per step. JMH runs the three values one after another, so on
+ * a machine shared with other work their scores may see different load; {@link GraphStepInterleaved}
+ * measures the same graphs interleaved in one JVM.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
