@@ -163,7 +163,7 @@ final class StdioTransport implements McpServerTransportProvider {
     if (text.isBlank()) {
       return;
     }
-    JsonNode node;
+    @Nullable JsonNode node;
     try {
       node = lineReader.readValue(text);
     } catch (JsonProcessingException e) {
@@ -171,11 +171,8 @@ final class StdioTransport implements McpServerTransportProvider {
       replyError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the line is not JSON ("
           + e.getOriginalMessage() + "); send one JSON-RPC message per line");
       return;
-    } catch (IOException e) {
-      replyError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: " + e.getMessage());
-      return;
     }
-    Inbound inbound = Inbound.classify(node);
+    Inbound inbound = Inbound.classify(node == null ? json.nullNode() : node);
     if (inbound instanceof Inbound.Invalid invalid) {
       LOG.debug("invalid message: {}", invalid.message());
       replyError(invalid.id(), invalid.code(), invalid.message());

@@ -82,7 +82,8 @@ class McpStdioServerTest {
     client.sendLine("42");
     client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"ping\"}");
     client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"ping\"}");
-    client.awaitIdlessErrors(4);
+    client.sendLine("null");
+    client.awaitIdlessErrors(5);
     assertThat(client.idlessErrors()).allSatisfy(error -> assertThat(error.at("/error/code").asInt()).isEqualTo(-32600));
     assertThat(client.idlessErrors().get(0).at("/error/message").asText()).contains("batches");
 
