@@ -5,6 +5,7 @@
 #   JDK 17:  static AppCDS (-XX:ArchiveClassesAtExit, then -XX:SharedArchiveFile)
 #   JDK 19+: -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile (dynamic CDS, created on first run)
 #   JDK 25:  AOT cache (JEP 483/514: -XX:AOTCacheOutput, then -XX:AOTCache)
+# and each cache once more with a start-up profile: -XX:TieredStopAtLevel=1 -XX:+UseSerialGC.
 # Each archive is made by one training run (initialize, tools/list, version, chat, close stdin).
 # Usage: zen-benchmarks/scripts/mcp-startup.sh   (RUNS=10, JAVAS="java /path/to/jdk25/bin/java")
 set -euo pipefail
@@ -38,10 +39,15 @@ for JAVA in $JAVAS; do
     bench startup "zen + AppCDS, JDK $V" "$RUNS" -- "$JAVA" "${CDS[@]}" "${SERVER[@]}"
   fi
   bench startup "zen + CDS + C1 only, JDK $V" "$RUNS" -- "$JAVA" "${CDS[@]}" -XX:TieredStopAtLevel=1 "${SERVER[@]}"
+  # A start-up profile: C1 only and the serial collector (G1's set-up costs tens of ms).
+  FAST=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+  bench startup "zen + CDS + C1 + SerialGC, JDK $V" "$RUNS" -- "$JAVA" "${CDS[@]}" "${FAST[@]}" "${SERVER[@]}"
   if [ "$V" -ge 25 ]; then
     AOT="$OUT/zen-jdk$V.aot"; rm -f "$AOT"
     bench train -- "$JAVA" -XX:AOTCacheOutput="$AOT" "${SERVER[@]}" >/dev/null
     bench startup "zen + AOT cache, JDK $V" "$RUNS" -- "$JAVA" -XX:AOTCache="$AOT" "${SERVER[@]}"
+    bench startup "zen + AOT cache + C1 + SerialGC, JDK $V" "$RUNS" -- "$JAVA" -XX:AOTCache="$AOT" "${FAST[@]}" \
+      "${SERVER[@]}"
     BAOT="$OUT/bare-jdk$V.aot"; rm -f "$BAOT"
     bench train -- "$JAVA" -XX:AOTCacheOutput="$BAOT" -cp "$BENCH" dev.zen.benchmarks.mcp.BareSdkServer >/dev/null
     bench startup "bare SDK + AOT cache, JDK $V" "$RUNS" -- "$JAVA" -XX:AOTCache="$BAOT" -cp "$BENCH" \
