@@ -208,19 +208,21 @@ public final class CompiledAgentGraph {
   private static Channel<Object> toLangGraph(StateChannel channel) {
     Object defaultValue = channel.defaultValue();
     BinaryOperator<@Nullable Object> reducer = channel.reducer();
+    // Built once: langgraph4j asks for them on every state update.
+    // Freeze what a reducer makes, so state stays immutable and clones can stay shallow.
+    Optional<Reducer<Object>> frozenReducer = reducer == null
+        ? Optional.empty()
+        : Optional.of((current, update) -> StateValues.freeze(reducer.apply(current, update)));
+    Optional<Supplier<Object>> defaults = defaultValue == null ? Optional.empty() : Optional.of(() -> defaultValue);
     return new Channel<>() {
       @Override
       public Optional<Reducer<Object>> getReducer() {
-        if (reducer == null) {
-          return Optional.empty();
-        }
-        // Freeze what a reducer makes, so state stays immutable and clones can stay shallow.
-        return Optional.of((current, update) -> StateValues.freeze(reducer.apply(current, update)));
+        return frozenReducer;
       }
 
       @Override
       public Optional<Supplier<Object>> getDefault() {
-        return defaultValue == null ? Optional.empty() : Optional.of(() -> defaultValue);
+        return defaults;
       }
     };
   }
