@@ -6,6 +6,7 @@ import dev.zen.ZenException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -93,13 +94,13 @@ final class RedisConnector implements AutoCloseable {
       }
       CompletableFuture<Connected> attempt = new CompletableFuture<>();
       if (current.compareAndSet(existing, attempt)) {
-        connect(attempt);
+        connect(attempt, true);
         return attempt;
       }
     }
   }
 
-  private void connect(CompletableFuture<Connected> attempt) {
+  private void connect(CompletableFuture<Connected> attempt, boolean mayRetry) {
     CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connecting;
     try {
       synchronized (lock) {
@@ -111,6 +112,12 @@ final class RedisConnector implements AutoCloseable {
     }
     connecting.whenComplete((connection, failure) -> {
       if (failure != null) {
+        if (mayRetry && closedDuringHandshake(failure)) {
+          // Lettuce sometimes reports a refused AUTH as the connection closing under the handshake
+          // (5 in 300 wrong-password connects here); one more try gets Redis's real answer.
+          connect(attempt, false);
+          return;
+        }
         attempt.completeExceptionally(unavailable(Scripts.unwrap(failure)));
         return;
       }
@@ -125,6 +132,15 @@ final class RedisConnector implements AutoCloseable {
       LOG.debug("Connected to Redis at {}", endpoint);
       attempt.complete(new Connected(connection, commands));
     });
+  }
+
+  private static boolean closedDuringHandshake(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RedisConnectionException && String.valueOf(t.getMessage()).contains("closed prematurely")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ZenException unavailable(Throwable cause) {
