@@ -1,6 +1,6 @@
 package dev.zen.mcp;
 
-import dev.zen.graph.agent.ZenAgentOptions;
+import dev.zen.agent.ZenAgentOptions;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -2,11 +2,11 @@ package dev.zen.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.zen.ZenException;
-import dev.zen.graph.agent.ToolCall;
-import dev.zen.graph.agent.ToolProgress;
-import dev.zen.graph.agent.ToolResult;
-import dev.zen.graph.agent.ToolSpec;
-import dev.zen.graph.agent.UnknownToolException;
+import dev.zen.agent.ToolCall;
+import dev.zen.agent.ToolProgress;
+import dev.zen.agent.ToolResult;
+import dev.zen.agent.ToolSpec;
+import dev.zen.agent.UnknownToolException;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -1,9 +1,9 @@
 package dev.zen.mcp;
 
-import dev.zen.graph.agent.ToolCall;
-import dev.zen.graph.agent.ToolResult;
-import dev.zen.graph.agent.ToolSpec;
-import dev.zen.graph.agent.ZenAgent;
+import dev.zen.agent.ToolCall;
+import dev.zen.agent.ToolResult;
+import dev.zen.agent.ToolSpec;
+import dev.zen.agent.ZenAgent;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;

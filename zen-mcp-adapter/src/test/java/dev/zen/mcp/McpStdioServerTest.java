@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.zen.graph.agent.ToolResult;
+import dev.zen.agent.ToolResult;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;

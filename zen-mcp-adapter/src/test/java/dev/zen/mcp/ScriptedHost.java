@@ -1,10 +1,10 @@
 package dev.zen.mcp;
 
 import dev.zen.ServiceUnavailableException;
-import dev.zen.graph.agent.ToolCall;
-import dev.zen.graph.agent.ToolProgress;
-import dev.zen.graph.agent.ToolResult;
-import dev.zen.graph.agent.ToolSpec;
+import dev.zen.agent.ToolCall;
+import dev.zen.agent.ToolProgress;
+import dev.zen.agent.ToolResult;
+import dev.zen.agent.ToolSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.zen.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.zen.testkit.FakeOpenAiServer;
+import dev.zen.fake.openai.FakeOpenAiServer;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -3,7 +3,7 @@ package dev.zen.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.zen.testkit.FakeOpenAiServer;
+import dev.zen.fake.openai.FakeOpenAiServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

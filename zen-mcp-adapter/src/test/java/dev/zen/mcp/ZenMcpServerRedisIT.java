@@ -2,7 +2,7 @@ package dev.zen.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zen.testkit.FakeOpenAiServer;
+import dev.zen.fake.openai.FakeOpenAiServer;
 import dev.zen.testkit.RedisServerProcess;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpSchema;

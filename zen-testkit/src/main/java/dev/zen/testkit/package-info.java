@@ -12,7 +12,7 @@
  * <p>For agents: {@link dev.zen.testkit.ScriptedModelGateway} answers chat requests from a script
  * (latency, failures, a record of every request), {@link dev.zen.testkit.RunRecorder} captures a
  * run's events and {@link dev.zen.testkit.ZenAssertions} asserts on its trajectory.
- * {@link dev.zen.testkit.FakeOpenAiServer} is a real OpenAI-compatible HTTP server on loopback
+ * {@link dev.zen.fake.openai.FakeOpenAiServer} is a real OpenAI-compatible HTTP server on loopback
  * (JSON and SSE streaming, scripted replies, latency, faults on demand, a record of every request)
  * for tests that go over the wire; {@link dev.zen.testkit.RedisServerProcess} starts real Redis.
  */

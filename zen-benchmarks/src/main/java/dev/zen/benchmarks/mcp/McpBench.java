@@ -3,7 +3,7 @@ package dev.zen.benchmarks.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.zen.testkit.FakeOpenAiServer;
+import dev.zen.fake.openai.FakeOpenAiServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -1,0 +1,277 @@
+package dev.zen.agent;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One argument of a tool: the JSON Schema a client sees and the check the agent applies, from one
+ * definition so the two cannot drift apart. Shared arguments carry no description here: the agent's
+ * instructions describe them once.
+ */
+final class Param {
+  enum Type { STRING, NUMBER, BOOLEAN, STRING_LIST, OBJECT_LIST }
+
+  final String name;
+  final Type type;
+  final boolean required;
+  final @Nullable String description;
+  final List<String> enumValues;
+  final @Nullable Double min;
+  final @Nullable Double max;
+  final List<Param> fields;
+  final int maxItems;
+
+  private Param(String name, Type type, boolean required, @Nullable String description, List<String> enumValues,
+      @Nullable Double min, @Nullable Double max, List<Param> fields, int maxItems) {
+    this.name = name;
+    this.type = type;
+    this.required = required;
+    this.description = description;
+    this.enumValues = List.copyOf(enumValues);
+    this.min = min;
+    this.max = max;
+    this.fields = List.copyOf(fields);
+    this.maxItems = maxItems;
+  }
+
+  static Param string(String name, boolean required, @Nullable String description) {
+    return new Param(name, Type.STRING, required, description, List.of(), null, null, List.of(), 0);
+  }
+
+  static Param oneOf(String name, boolean required, @Nullable String description, String... values) {
+    return new Param(name, Type.STRING, required, description, List.of(values), null, null, List.of(), 0);
+  }
+
+  static Param number(String name, boolean required, @Nullable String description, double min, double max) {
+    return new Param(name, Type.NUMBER, required, description, List.of(), min, max, List.of(), 0);
+  }
+
+  static Param bool(String name, boolean required, @Nullable String description) {
+    return new Param(name, Type.BOOLEAN, required, description, List.of(), null, null, List.of(), 0);
+  }
+
+  static Param strings(String name, boolean required, @Nullable String description, int maxItems) {
+    return new Param(name, Type.STRING_LIST, required, description, List.of(), null, null, List.of(), maxItems);
+  }
+
+  static Param objects(String name, boolean required, @Nullable String description, int maxItems, Param... fields) {
+    return new Param(name, Type.OBJECT_LIST, required, description, List.of(), null, null, List.of(fields), maxItems);
+  }
+
+  /** This argument's JSON Schema. */
+  Map<String, Object> schema() {
+    Map<String, Object> schema = new LinkedHashMap<>();
+    switch (type) {
+      case STRING -> {
+        schema.put("type", "string");
+        if (!enumValues.isEmpty()) {
+          schema.put("enum", enumValues);
+        }
+      }
+      case NUMBER -> {
+        schema.put("type", "number");
+        if (min != null) {
+          schema.put("minimum", min);
+        }
+        if (max != null) {
+          schema.put("maximum", max);
+        }
+      }
+      case BOOLEAN -> schema.put("type", "boolean");
+      case STRING_LIST -> {
+        schema.put("type", "array");
+        schema.put("items", Map.of("type", "string"));
+      }
+      case OBJECT_LIST -> {
+        schema.put("type", "array");
+        schema.put("items", objectSchema(fields));
+        schema.put("minItems", 1);
+      }
+    }
+    if (maxItems > 0) {
+      schema.put("maxItems", maxItems);
+    }
+    if (description != null) {
+      schema.put("description", description);
+    }
+    return schema;
+  }
+
+  static Map<String, Object> objectSchema(List<Param> params) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    List<String> required = new ArrayList<>();
+    for (Param param : params) {
+      properties.put(param.name, param.schema());
+      if (param.required) {
+        required.add(param.name);
+      }
+    }
+    Map<String, Object> schema = new LinkedHashMap<>();
+    schema.put("type", "object");
+    schema.put("properties", properties);
+    if (!required.isEmpty()) {
+      schema.put("required", required);
+    }
+    schema.put("additionalProperties", false);
+    return schema;
+  }
+
+  /**
+   * Checks and normalizes raw JSON-decoded arguments against {@code params}: numbers become
+   * {@code Double}, absent and {@code null} values are left out. Problems are added to
+   * {@code errors} as sentences naming the argument.
+   */
+  static Map<String, Object> parseObject(List<Param> params, Map<String, ? extends @Nullable Object> raw, String prefix,
+      List<String> errors) {
+    Map<String, Object> parsed = new LinkedHashMap<>();
+    Map<String, Param> byName = new LinkedHashMap<>();
+    params.forEach(param -> byName.put(param.name, param));
+    for (Map.Entry<String, ? extends @Nullable Object> entry : raw.entrySet()) {
+      if (!byName.containsKey(entry.getKey())) {
+        errors.add("unknown argument '" + prefix + entry.getKey() + "'; known: " + String.join(", ", byName.keySet()));
+      }
+    }
+    for (Param param : params) {
+      Object value = raw.get(param.name);
+      if (value == null) {
+        if (param.required) {
+          errors.add("missing required argument '" + prefix + param.name + "' (" + param.typeName() + ")");
+        }
+        continue;
+      }
+      Object checked = param.parse(value, prefix + param.name, errors);
+      if (checked != null) {
+        parsed.put(param.name, checked);
+      }
+    }
+    return parsed;
+  }
+
+  private @Nullable Object parse(Object value, String path, List<String> errors) {
+    switch (type) {
+      case STRING -> {
+        if (!(value instanceof String text)) {
+          return wrongType(path, value, errors);
+        }
+        if (!enumValues.isEmpty() && !enumValues.contains(text)) {
+          errors.add("argument '" + path + "' must be one of " + String.join(", ", enumValues) + ", was '" + text + "'");
+          return null;
+        }
+        return text;
+      }
+      case NUMBER -> {
+        Double number = toDouble(value);
+        if (number == null) {
+          return wrongType(path, value, errors);
+        }
+        if ((min != null && number < min) || (max != null && number > max) || number.isNaN()) {
+          errors.add("argument '" + path + "' must be between " + format(min) + " and " + format(max) + ", was " + value);
+          return null;
+        }
+        return number;
+      }
+      case BOOLEAN -> {
+        return value instanceof Boolean ? value : wrongType(path, value, errors);
+      }
+      case STRING_LIST -> {
+        if (!(value instanceof List<?> list)) {
+          return wrongType(path, value, errors);
+        }
+        if (maxItems > 0 && list.size() > maxItems) {
+          errors.add("argument '" + path + "' has " + list.size() + " items; at most " + maxItems + " are allowed");
+          return null;
+        }
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+          if (!(list.get(i) instanceof String text)) {
+            errors.add("argument '" + path + "[" + i + "]' must be a string, was " + describe(list.get(i)));
+            return null;
+          }
+          strings.add(text);
+        }
+        return strings;
+      }
+      case OBJECT_LIST -> {
+        if (!(value instanceof List<?> list)) {
+          return wrongType(path, value, errors);
+        }
+        if (list.isEmpty()) {
+          errors.add("argument '" + path + "' must not be empty");
+          return null;
+        }
+        if (maxItems > 0 && list.size() > maxItems) {
+          errors.add("argument '" + path + "' has " + list.size() + " items; at most " + maxItems + " are allowed");
+          return null;
+        }
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+          if (!(list.get(i) instanceof Map<?, ?> map)) {
+            errors.add("argument '" + path + "[" + i + "]' must be an object, was " + describe(list.get(i)));
+            return null;
+          }
+          Map<String, @Nullable Object> fieldsByName = new LinkedHashMap<>();
+          map.forEach((key, item) -> fieldsByName.put(String.valueOf(key), item));
+          objects.add(parseObject(fields, fieldsByName, path + "[" + i + "].", errors));
+        }
+        return objects;
+      }
+    }
+    throw new AssertionError(type);
+  }
+
+  private @Nullable Object wrongType(String path, Object value, List<String> errors) {
+    errors.add("argument '" + path + "' must be " + typeName() + ", was " + describe(value));
+    return null;
+  }
+
+  private String typeName() {
+    return switch (type) {
+      case STRING -> enumValues.isEmpty() ? "a string" : "one of " + String.join(", ", enumValues);
+      case NUMBER -> "a number";
+      case BOOLEAN -> "true or false";
+      case STRING_LIST -> "an array of strings";
+      case OBJECT_LIST -> "an array of objects";
+    };
+  }
+
+  private static @Nullable Double toDouble(Object value) {
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
+        || value instanceof Double || value instanceof Float || value instanceof BigDecimal
+        || value instanceof BigInteger) {
+      return ((Number) value).doubleValue();
+    }
+    return null;
+  }
+
+  private static String format(@Nullable Double bound) {
+    if (bound == null) {
+      return "any";
+    }
+    return bound == Math.rint(bound) ? String.valueOf(bound.longValue()) : String.valueOf(bound);
+  }
+
+  static String describe(@Nullable Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof String text) {
+      return "the string \"" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "\"";
+    }
+    if (value instanceof Number || value instanceof Boolean) {
+      return "the " + (value instanceof Boolean ? "boolean " : "number ") + value;
+    }
+    if (value instanceof List<?>) {
+      return "an array";
+    }
+    if (value instanceof Map<?, ?>) {
+      return "an object";
+    }
+    return "a " + Objects.toString(value.getClass().getSimpleName());
+  }
+}

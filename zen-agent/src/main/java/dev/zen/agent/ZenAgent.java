@@ -1,0 +1,179 @@
+package dev.zen.agent;
+
+import dev.zen.ZenExecutors;
+import dev.zen.gateway.ModelRegistry;
+import dev.zen.spi.CheckpointStore;
+import dev.zen.spi.ModelGateway;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Zen's tools behind one object: list them with {@link #tools()}, run one with
+ * {@link #call(ToolCall)}. Thread-safe; any number of calls may run at once (calls continuing the
+ * same conversation run one after the other, in arrival order).
+ *
+ * <p>Contract for adapters (see also the package documentation):
+ * <ul>
+ *   <li>An unknown or disabled tool name fails the future with {@link UnknownToolException}
+ *       (MCP: {@code -32602}); it is never thrown.
+ *   <li>Bad arguments, relative or refused paths, an unknown or expired {@code continuation_id}, an
+ *       unknown model or a failing model complete with an error {@link ToolResult}
+ *       ({@code isError() == true}) whose text says what to do.
+ *   <li>A prompt longer than {@link ZenAgentOptions#maxPromptChars()} completes with a
+ *       non-error result of status {@code resend_prompt} asking the client to pass it as a file.
+ *   <li>Cancelling the returned future cancels the run and the model calls in flight (the HTTP
+ *       requests are aborted).
+ *   <li>Other failures (checkpoint store unavailable, an unexpected node failure) fail the future
+ *       with a {@link dev.zen.ZenException}.
+ * </ul>
+ *
+ * <p>Lifecycle: the agent does not own the gateway, the store or the executor it is given;
+ * {@link #close()} cancels calls in flight and leaves those open.
+ */
+public final class ZenAgent implements AutoCloseable {
+  private final AgentEngine engine;
+  private final Map<String, ZenTool> tools;
+  private final List<ToolSpec> specs;
+  private final ZenAgentOptions options;
+
+  private ZenAgent(Builder builder) {
+    this.options = builder.options;
+    Map<String, ZenTool> offered = new LinkedHashMap<>();
+    for (ZenTool tool : Tools.all()) {
+      if (!options.disabledTools().contains(tool.name())) {
+        offered.put(tool.name(), tool);
+      }
+    }
+    this.tools = Map.copyOf(offered);
+    List<ToolSpec> list = new ArrayList<>();
+    offered.values().forEach(tool -> list.add(tool.spec()));
+    this.specs = List.copyOf(list);
+    this.engine = new AgentEngine(Objects.requireNonNull(builder.gateway), builder.models,
+        Objects.requireNonNull(builder.store), options, builder.executor, builder.clock, offered);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The tools this agent offers, in a stable order (disabled tools left out). */
+  public List<ToolSpec> tools() {
+    return specs;
+  }
+
+  /** The offered tool with this name. */
+  public Optional<ToolSpec> tool(String name) {
+    ZenTool tool = tools.get(name);
+    return tool == null ? Optional.empty() : Optional.of(tool.spec());
+  }
+
+  /**
+   * Text for a client to read once (MCP: the server's {@code instructions}): what the tools do
+   * together and what the arguments every tool shares mean, so tool schemas stay compact.
+   */
+  public String instructions() {
+    return Prompts.instructions(options);
+  }
+
+  public ZenAgentOptions options() {
+    return options;
+  }
+
+  /**
+   * Runs a tool. See the class documentation for how errors arrive; cancelling the future cancels
+   * the run and its model calls.
+   */
+  public CompletableFuture<ToolResult> call(ToolCall call) {
+    Objects.requireNonNull(call, "call");
+    ZenTool tool = tools.get(call.tool());
+    if (tool == null) {
+      boolean disabled = options.disabledTools().contains(call.tool());
+      return CompletableFuture.failedFuture(new UnknownToolException(call.tool(),
+          specs.stream().map(ToolSpec::name).toList(), disabled));
+    }
+    return engine.call(tool, call);
+  }
+
+  /** Cancels calls in flight; the gateway, store and executor stay open (the caller owns them). */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ZenAgent[tools=" + tools.keySet() + ", " + options + "]";
+  }
+
+  /** Builds a {@link ZenAgent}; setters validate at once, {@link #build()} starts nothing. */
+  public static final class Builder {
+    private @Nullable ModelGateway gateway;
+    private ModelRegistry models = ModelRegistry.bundled();
+    private @Nullable CheckpointStore store;
+    private ZenAgentOptions options = ZenAgentOptions.defaults();
+    private ExecutorService executor = ZenExecutors.defaultRuntime();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** Answers model calls (required). Wrap it with resilience and the registry's interceptor as needed. */
+    public Builder gateway(ModelGateway gateway) {
+      this.gateway = Objects.requireNonNull(gateway, "gateway");
+      return this;
+    }
+
+    /** The model catalogue used to resolve names and {@code auto}; default {@link ModelRegistry#bundled()}. */
+    public Builder models(ModelRegistry models) {
+      this.models = Objects.requireNonNull(models, "models");
+      return this;
+    }
+
+    /** Conversation memory (required): every turn is checkpointed here, per thread. */
+    public Builder checkpointStore(CheckpointStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    public Builder options(ZenAgentOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Where runs and file reads execute (blocking work); default the shared runtime executor. Not
+     * an event-loop executor. The caller keeps ownership.
+     */
+    public Builder executor(ExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Time source for conversation expiry (tests move it). */
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when the gateway or the checkpoint store is missing
+     */
+    public ZenAgent build() {
+      if (gateway == null) {
+        throw new IllegalStateException("a ZenAgent needs a gateway: builder().gateway(...)");
+      }
+      if (store == null) {
+        throw new IllegalStateException("a ZenAgent needs a checkpoint store for conversation memory: "
+            + "builder().checkpointStore(...), for example MemoryCheckpointStore.create()");
+      }
+      return new ZenAgent(this);
+    }
+  }
+}

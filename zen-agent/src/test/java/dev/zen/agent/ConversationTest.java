@@ -1,0 +1,198 @@
+package dev.zen.agent;
+
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zen.spi.ChatMessage;
+import dev.zen.spi.ChatRequest;
+import dev.zen.spi.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conversation memory: continuation ids, stored turns, history budget, expiry, the turn cap. */
+class ConversationTest {
+  final GatewayDouble gateway = new GatewayDouble();
+  final MemoryCheckpointStore store = MemoryCheckpointStore.create();
+
+  @Test
+  void a_continued_chat_sends_the_earlier_turns_before_the_new_request() {
+    gateway.answer = request -> CompletableFuture.completedFuture("reply to: " + request.lastUserText().lines()
+        .reduce((a, b) -> b).orElse(""));
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult first = Agents.call(agent, "chat", Map.of("prompt", "first question", "model", "beta"));
+      ToolResult second = Agents.call(agent, "chat", Map.of("prompt", "second question", "model", "beta",
+          "continuation_id", first.continuationId()));
+
+      assertThat(second.continuationId()).isEqualTo(first.continuationId());
+      List<ChatMessage> messages = gateway.requests.get(1).messages();
+      assertThat(messages).extracting(ChatMessage::role).containsExactly(ChatMessage.Role.SYSTEM,
+          ChatMessage.Role.USER, ChatMessage.Role.ASSISTANT, ChatMessage.Role.USER);
+      assertThat(messages.get(1).text()).contains("first question");
+      assertThat(messages.get(2).text()).isEqualTo("reply to: first question");
+      assertThat(messages.get(3).text()).isEqualTo("second question");
+    }
+  }
+
+  @Test
+  void turns_files_and_the_model_of_each_turn_are_stored_in_the_thread_checkpoint(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a.txt"), "alpha\n");
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult result = Agents.call(agent, "chat", Map.of("prompt", "look", "model", "alpha",
+          "absolute_file_paths", List.of(file.toString())));
+
+      Checkpoint latest = store.latest(result.continuationId()).toCompletableFuture().join().orElseThrow();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> turns = (List<Map<String, Object>>) latest.state().get("turns");
+      assertThat(turns).hasSize(2);
+      assertThat(turns.get(0)).containsEntry("role", "user").containsEntry("tool", "chat")
+          .containsEntry("text", "look").containsEntry("files", List.of(file.toString()));
+      assertThat(turns.get(1)).containsEntry("role", "assistant").containsEntry("model", "alpha")
+          .containsEntry("text", "answer from alpha");
+      assertThat(latest.state().toString()).as("file contents never reach a checkpoint").doesNotContain("1│ alpha");
+    }
+  }
+
+  @Test
+  void any_tool_continues_any_thread() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult challenge = Agents.call(agent, "challenge", Map.of("prompt", "tabs beat spaces"));
+      ToolResult consensus = Agents.call(agent, "consensus", Map.of("prompt", "adopt tabs?", "continuation_id",
+          challenge.continuationId(), "models", List.of(Map.of("model", "alpha", "stance", "for"),
+              Map.of("model", "beta", "stance", "against"))));
+      ToolResult chat = Agents.call(agent, "chat", Map.of("prompt", "so?", "model", "gamma",
+          "continuation_id", consensus.continuationId()));
+
+      assertThat(chat.continuationId()).isEqualTo(challenge.continuationId());
+      String lastRequest = GatewayDouble.allText(gateway.requests.get(gateway.requests.size() - 1));
+      assertThat(lastRequest).contains("tabs beat spaces").contains("earlier request via consensus")
+          .contains("adopt tabs?").contains("## Consensus of 2 models");
+    }
+  }
+
+  @Test
+  void a_file_already_in_the_history_is_embedded_once_in_its_current_state(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("Config.java"), "int version = 1;\n");
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult first = Agents.call(agent, "chat", Map.of("prompt", "check", "model", "beta",
+          "absolute_file_paths", List.of(file.toString())));
+      Files.writeString(file, "int version = 2;\n");
+      Agents.call(agent, "chat", Map.of("prompt", "and now?", "model", "beta",
+          "continuation_id", first.continuationId(), "absolute_file_paths", List.of(file.toString())));
+      Agents.call(agent, "chat", Map.of("prompt", "and later?", "model", "beta",
+          "continuation_id", first.continuationId()));
+
+      String second = GatewayDouble.allText(gateway.requests.get(1));
+      assertThat(count(second, "BEGIN FILE: " + file)).isEqualTo(1);
+      assertThat(second).contains("int version = 2;").doesNotContain("int version = 1;");
+      String third = GatewayDouble.allText(gateway.requests.get(2));
+      assertThat(count(third, "BEGIN FILE: " + file)).as("history files come back without being named").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void an_unknown_continuation_id_is_an_error_telling_the_client_to_start_without_it() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult result = Agents.call(agent, "chat", Map.of("prompt", "hi", "continuation_id", "no-such-thread"));
+
+      assertThat(result.isError()).isTrue();
+      assertThat(result.text()).contains("'no-such-thread' was not found").contains("without continuation_id");
+      assertThat(gateway.requests).isEmpty();
+    }
+  }
+
+  @Test
+  void a_continuation_id_past_the_timeout_is_expired_and_its_thread_deleted() {
+    Agents.MovableClock clock = new Agents.MovableClock();
+    try (ZenAgent agent = Agents.builder(gateway, store).clock(clock)
+        .options(ZenAgentOptions.builder().conversationTimeout(Duration.ofHours(3)).build()).build()) {
+      String thread = Agents.call(agent, "chat", Map.of("prompt", "hi")).continuationId();
+      clock.now = clock.now.plus(Duration.ofHours(2));
+      assertThat(Agents.call(agent, "chat", Map.of("prompt", "still there?", "continuation_id", thread)).isError())
+          .isFalse();
+      clock.now = clock.now.plus(Duration.ofHours(3).plusMinutes(1));
+
+      ToolResult expired = Agents.call(agent, "chat", Map.of("prompt", "and now?", "continuation_id", thread));
+
+      assertThat(expired.isError()).isTrue();
+      assertThat(expired.text()).contains("has expired").contains("3 hours").contains("without continuation_id");
+      assertThat(store.threads().toCompletableFuture().join()).doesNotContain(thread);
+    }
+  }
+
+  @Test
+  void a_conversation_at_its_turn_cap_refuses_more_and_says_to_start_a_new_one() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().maxConversationTurns(4).build()).build()) {
+      ToolResult first = Agents.call(agent, "chat", Map.of("prompt", "1"));
+      assertThat(first.structuredContent()).containsEntry("turns_left", 2);
+      ToolResult second = Agents.call(agent, "chat", Map.of("prompt", "2", "continuation_id", first.continuationId()));
+      assertThat(second.structuredContent()).containsEntry("turns_left", 0);
+
+      ToolResult third = Agents.call(agent, "chat", Map.of("prompt", "3", "continuation_id", first.continuationId()));
+
+      assertThat(third.isError()).isTrue();
+      assertThat(third.text()).contains("limit of 4 turns").contains("without continuation_id");
+      assertThat(gateway.requests).hasSize(2);
+    }
+  }
+
+  @Test
+  void history_is_rebuilt_newest_first_within_the_token_budget() {
+    String bulky = "x".repeat(8_000);
+    gateway.answer = request -> CompletableFuture.completedFuture(bulky);
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().maxRequestTokens(10_000).build()).build()) {
+      String thread = Agents.call(agent, "chat", Map.of("prompt", "turn one")).continuationId();
+      for (String prompt : List.of("turn two", "turn three", "turn four", "turn five")) {
+        Agents.call(agent, "chat", Map.of("prompt", prompt, "continuation_id", thread));
+      }
+      Agents.call(agent, "chat", Map.of("prompt", "turn six", "continuation_id", thread));
+
+      ChatRequest last = gateway.requests.get(gateway.requests.size() - 1);
+      String text = GatewayDouble.allText(last);
+      assertThat(text).contains("turn five").contains("turn four").doesNotContain("turn one");
+      assertThat(last.lastUserText()).contains("earlier turns of this conversation were left out");
+      assertThat(text.length() / 4).isLessThan(10_000);
+    }
+  }
+
+  @Test
+  void calls_continuing_one_thread_run_one_after_the_other_in_arrival_order() {
+    CompletableFuture<String> gate = new CompletableFuture<>();
+    List<String> seen = new ArrayList<>();
+    gateway.answer = request -> {
+      synchronized (seen) {
+        seen.add(request.lastUserText());
+      }
+      return request.lastUserText().equals("first") ? gate : CompletableFuture.completedFuture("ok");
+    };
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      String thread = Agents.call(agent, "challenge", Map.of("prompt", "start")).continuationId();
+      CompletableFuture<ToolResult> first = agent.call(ToolCall.of("chat", Map.of("prompt", "first", "continuation_id", thread)));
+      CompletableFuture<ToolResult> second = agent.call(ToolCall.of("chat", Map.of("prompt", "second", "continuation_id", thread)));
+      // The second call must wait for the first; it cannot have reached the gateway yet.
+      assertThat(second).isNotDone();
+      gate.complete("done");
+
+      assertThat(second.join().isError()).isFalse();
+      assertThat(first.join().isError()).isFalse();
+      assertThat(seen).containsExactly("first", "second");
+      assertThat(GatewayDouble.allText(gateway.requests.get(1))).contains("done");
+    }
+  }
+
+  private static int count(String text, String needle) {
+    int count = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      count++;
+    }
+    return count;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.zen.agent;
+
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** The seam's contract for adapters: tool listing, argument errors, unknown tools. */
+class ToolContractTest {
+  final GatewayDouble gateway = new GatewayDouble();
+  final MemoryCheckpointStore store = MemoryCheckpointStore.create();
+
+  @Test
+  void tools_lists_the_first_tools_with_object_schemas_and_short_descriptions() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      assertThat(agent.tools()).extracting(ToolSpec::name)
+          .containsExactly("chat", "consensus", "challenge", "apilookup", "listmodels", "version");
+      for (ToolSpec spec : agent.tools()) {
+        assertThat(spec.inputSchema()).containsEntry("type", "object").containsEntry("additionalProperties", false);
+        assertThat(spec.description().split("(?<=\\.) ")).as(spec.name()).hasSizeLessThanOrEqualTo(2);
+      }
+      assertThat(agent.tool("chat")).isPresent();
+      assertThat(agent.tool("nope")).isEmpty();
+    }
+  }
+
+  @Test
+  void the_tool_list_stays_compact_because_shared_fields_are_described_once_in_the_instructions() throws Exception {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      String json = new ObjectMapper().writeValueAsString(agent.tools());
+
+      // The target is 24,000 characters for all 18 tools: these six stay well within their share.
+      assertThat(json.length()).isLessThan(6 * 24_000 / 18);
+      assertThat(agent.instructions()).contains("continuation_id").contains("absolute_file_paths")
+          .contains("60,000").contains("3 hours").contains("50 turns");
+    }
+  }
+
+  @Test
+  void disabled_tools_are_not_listed_and_calling_one_fails_with_unknown_tool_saying_it_is_disabled() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().disabledTools("consensus", "codereview").build()).build()) {
+      assertThat(agent.tools()).extracting(ToolSpec::name).doesNotContain("consensus");
+
+      assertThatThrownBy(() -> Agents.call(agent, "consensus", Map.of()))
+          .isInstanceOf(CompletionException.class)
+          .cause().isInstanceOf(UnknownToolException.class).hasMessageContaining("'consensus' is disabled");
+    }
+  }
+
+  @Test
+  void an_unknown_tool_fails_the_future_with_unknown_tool_naming_it_and_listing_the_tools() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      assertThatThrownBy(() -> Agents.call(agent, "codereviewer", Map.of()))
+          .cause().isInstanceOfSatisfying(UnknownToolException.class, e -> {
+            assertThat(e.toolName()).isEqualTo("codereviewer");
+            assertThat(e.available()).contains("chat", "version");
+            assertThat(e.getMessage()).contains("unknown tool 'codereviewer'");
+          });
+    }
+  }
+
+  @Test
+  void options_refuse_unknown_or_essential_tool_names_at_once() {
+    assertThatThrownBy(() -> ZenAgentOptions.builder().disabledTools("chatt"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown tool 'chatt'");
+    assertThatThrownBy(() -> ZenAgentOptions.builder().disabledTools("version"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be disabled");
+    assertThatThrownBy(() -> ZenAgentOptions.builder().maxConversationTurns(1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void a_missing_required_argument_is_an_error_result_naming_it() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult result = Agents.call(agent, "chat", Map.of());
+
+      assertThat(result.isError()).isTrue();
+      assertThat(result.text()).contains("missing required argument 'prompt'");
+      assertThat(result.structuredContent()).containsEntry("status", "error");
+      assertThat(gateway.requests).isEmpty();
+    }
+  }
+
+  @Test
+  void wrong_types_unknown_arguments_and_out_of_range_values_are_each_reported() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      Map<String, Object> arguments = new HashMap<>();
+      arguments.put("prompt", 42);
+      arguments.put("temperature", 3);
+      arguments.put("absolute_file_paths", "/tmp/a");
+      arguments.put("colour", "blue");
+      ToolResult result = Agents.call(agent, "chat", arguments);
+
+      assertThat(result.isError()).isTrue();
+      assertThat(result.text()).contains("'prompt' must be a string, was the number 42")
+          .contains("'temperature' must be between 0 and 2, was 3")
+          .contains("'absolute_file_paths' must be an array of strings")
+          .contains("unknown argument 'colour'");
+    }
+  }
+
+  @Test
+  void null_arguments_count_as_absent() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      Map<String, Object> arguments = new HashMap<>();
+      arguments.put("prompt", "hi");
+      arguments.put("model", null);
+      arguments.put("continuation_id", null);
+
+      assertThat(Agents.call(agent, "chat", arguments).isError()).isFalse();
+    }
+  }
+
+  @Test
+  void a_relative_path_is_an_error_result_asking_for_absolute_paths() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult result = Agents.call(agent, "chat", Map.of("prompt", "hi", "absolute_file_paths", List.of("src/Main.java")));
+
+      assertThat(result.isError()).isTrue();
+      assertThat(result.text()).contains("'src/Main.java'").contains("relative path").contains("FULL absolute paths");
+      assertThat(gateway.requests).isEmpty();
+    }
+  }
+
+  @Test
+  void consensus_entries_are_checked_field_by_field() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult result = Agents.call(agent, "consensus", Map.of("prompt", "p",
+          "models", List.of(Map.of("model", "alpha", "stance", "sideways"), Map.of("stance", "for"))));
+
+      assertThat(result.text()).contains("'models[0].stance' must be one of for, against, neutral")
+          .contains("missing required argument 'models[1].model'");
+    }
+  }
+}

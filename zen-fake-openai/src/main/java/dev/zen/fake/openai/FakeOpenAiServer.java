@@ -1,0 +1,942 @@
+package dev.zen.fake.openai;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zen.spi.ChatMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real OpenAI-compatible HTTP server on a free loopback port, scripted, with latency and faults
+ * on demand: what gateway tests talk to instead of a mock, and what Zen's offline demo answers
+ * with.
+ *
+ * <p>It speaks {@code POST /v1/chat/completions} (JSON, and {@code "stream": true} server-sent
+ * events ending with a usage chunk when {@code stream_options.include_usage} is set, then
+ * {@code data: [DONE]}) and {@code GET /v1/models}, and checks a bearer key when one is set.
+ *
+ * <pre>{@code
+ * try (FakeOpenAiServer server = FakeOpenAiServer.builder()
+ *     .apiKey("test-key")
+ *     .models("gpt-5", "o3")
+ *     .reply("gpt-5", "(?i)capital of france", "Paris.")
+ *     .latency("o3", Duration.ofMillis(300))
+ *     .start()) {
+ *   server.failNext(2, "gpt-5", FakeOpenAiServer.Fault.serverError());
+ *   // point a gateway at server.baseUrl() with key "test-key" ...
+ *   assertThat(server.chatRequests()).hasSize(3);
+ * }
+ * }</pre>
+ *
+ * <p><b>Answers.</b> A chat request gets the text of the first {@link Builder#reply scripted
+ * reply} whose model matches and whose regex is found in the last user message; otherwise the
+ * default answer, which names the model that answered ({@link Builder#answer} replaces it). With
+ * {@link Builder#models} set, other models get OpenAI's 404 {@code model_not_found}; without it any
+ * model answers. Usage counts words as tokens ({@link #countTokens}): the prompt is every
+ * message's words, the completion the answer's. A stream sends one word per chunk.
+ *
+ * <p><b>Time.</b> {@link Builder#latency} delays the answer (the first byte of a stream) per model,
+ * and {@link Builder#chunkInterval} spaces stream chunks. Delays are timers on the server's single
+ * I/O thread, never a sleeping thread per request, so thousands of concurrent slow requests cost
+ * nothing.
+ *
+ * <p><b>Faults.</b> {@link #failNext(int, String, Fault)} makes the next requests to a model (or
+ * to any model) fail with a {@link Fault}: an HTTP status (500, 429 with {@code Retry-After}, 401,
+ * context length...), a connection reset, a hang that never answers, malformed JSON, or a stream
+ * that stops early.
+ *
+ * <p><b>Observations.</b> Every request is recorded ({@link #requests()}: model, messages,
+ * headers, stream flag, arrival time, connection); the server counts open connections and
+ * requests in progress, with their peaks; and it records when a client hangs up on a request it
+ * has not finished answering ({@link #aborts()}, {@link #awaitAborts}), which is how a test sees
+ * that cancelling a call really closed the connection.
+ *
+ * <p>Lifecycle: {@link Builder#start()} binds and starts the I/O thread; {@link #close()} stops it
+ * and closes every connection.
+ */
+public final class FakeOpenAiServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern WORD_WITH_SPACE = Pattern.compile("(?<=\\s)(?=\\S)");
+
+  private final @Nullable String apiKey;
+  private final List<String> listedModels;
+  private final boolean onlyListedModels;
+  private final List<Script> scripts;
+  private final Function<RecordedRequest, String> answer;
+  private final Duration defaultLatency;
+  private final Map<String, Duration> latencies;
+  private final Duration chunkInterval;
+  private final FakeHttpLoop loop;
+  private final List<FaultRule> faults = new ArrayList<>();
+  private final List<RecordedRequest> requests = new ArrayList<>();
+  private final List<ClientAbort> aborts = new ArrayList<>();
+  private final AtomicLong requestIds = new AtomicLong();
+  private final long created = Instant.now().getEpochSecond();
+
+  private FakeOpenAiServer(Builder builder) throws IOException {
+    this.apiKey = builder.apiKey;
+    this.onlyListedModels = !builder.models.isEmpty();
+    Set<String> listed = new LinkedHashSet<>(builder.models);
+    if (!onlyListedModels) {
+      builder.scripts.stream().map(Script::model).filter(Objects::nonNull).forEach(listed::add);
+      listed.addAll(builder.latencies.keySet());
+    }
+    this.listedModels = List.copyOf(listed);
+    this.scripts = List.copyOf(builder.scripts);
+    this.answer = builder.answer;
+    this.defaultLatency = builder.defaultLatency;
+    this.latencies = builder.latencies.entrySet().stream()
+        .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue));
+    this.chunkInterval = builder.chunkInterval;
+    this.loop = new FakeHttpLoop(builder.port, new Handler());
+    loop.start();
+  }
+
+  /** Starts configuring a server. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A server with no key, no latency, answering any model with the default answer. */
+  public static FakeOpenAiServer start() {
+    return builder().start();
+  }
+
+  /** The API root to configure clients with: {@code http://127.0.0.1:<port>/v1}. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port() + "/v1";
+  }
+
+  public int port() {
+    return loop.port();
+  }
+
+  /** The bearer key the server requires, when it requires one. */
+  public Optional<String> apiKey() {
+    return Optional.ofNullable(apiKey);
+  }
+
+  /** The model ids {@code GET /v1/models} lists. */
+  public List<String> models() {
+    return listedModels;
+  }
+
+  /** Makes the next {@code times} chat requests, to any model, fail with {@code fault}. */
+  public void failNext(int times, Fault fault) {
+    addFault(times, null, fault);
+  }
+
+  /** Makes the next {@code times} chat requests to {@code model} fail with {@code fault}. */
+  public void failNext(int times, String model, Fault fault) {
+    addFault(times, Objects.requireNonNull(model, "model"), fault);
+  }
+
+  /** Forgets faults that have not been used up. */
+  public void clearFaults() {
+    synchronized (faults) {
+      faults.clear();
+    }
+  }
+
+  /** Every request received so far (chat completions, model listings, anything else), in order. */
+  public List<RecordedRequest> requests() {
+    synchronized (requests) {
+      return List.copyOf(requests);
+    }
+  }
+
+  /** The chat-completion requests received so far, in order. */
+  public List<RecordedRequest> chatRequests() {
+    return requests().stream().filter(RecordedRequest::isChatCompletion).collect(Collectors.toUnmodifiableList());
+  }
+
+  /** The requests whose client hung up before the answer was complete, in order. */
+  public List<ClientAbort> aborts() {
+    synchronized (aborts) {
+      return List.copyOf(aborts);
+    }
+  }
+
+  /** Waits until at least {@code count} aborts were seen; returns whether that happened in time. */
+  public boolean awaitAborts(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (aborts) {
+      while (aborts.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(aborts, left);
+      }
+      return true;
+    }
+  }
+
+  /** Connections open right now. */
+  public int openConnections() {
+    return loop.openConnections.get();
+  }
+
+  /** The most connections open at once since start (or {@link #resetPeaks()}). */
+  public int peakConnections() {
+    return loop.peakConnections.get();
+  }
+
+  /** Connections accepted since start. */
+  public int acceptedConnections() {
+    return loop.acceptedConnections.get();
+  }
+
+  /** Requests received and not yet fully answered (or abandoned) right now. */
+  public int activeRequests() {
+    return loop.activeExchanges.get();
+  }
+
+  /** The most requests in progress at once since start (or {@link #resetPeaks()}). */
+  public int peakActiveRequests() {
+    return loop.peakExchanges.get();
+  }
+
+  /** Starts the peaks over from the current counts. */
+  public void resetPeaks() {
+    loop.peakConnections.set(loop.openConnections.get());
+    loop.peakExchanges.set(loop.activeExchanges.get());
+  }
+
+  /** Forgets recorded requests and aborts, and {@link #resetPeaks() resets the peaks}. */
+  public void clearRecords() {
+    synchronized (requests) {
+      requests.clear();
+    }
+    synchronized (aborts) {
+      aborts.clear();
+    }
+    resetPeaks();
+  }
+
+  /** Stops the server and closes every connection (clients waiting on one see it close). */
+  @Override
+  public void close() {
+    loop.close();
+  }
+
+  @Override
+  public String toString() {
+    return "FakeOpenAiServer[" + baseUrl() + "]";
+  }
+
+  /** The token count this server reports for {@code text}: its whitespace-separated words. */
+  public static int countTokens(String text) {
+    String trimmed = text.trim();
+    return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+  }
+
+  private void addFault(int times, @Nullable String model, Fault fault) {
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be >= 1, was " + times);
+    }
+    Objects.requireNonNull(fault, "fault");
+    synchronized (faults) {
+      faults.add(new FaultRule(model, fault, times));
+    }
+  }
+
+  private @Nullable Fault takeFault(@Nullable String model) {
+    synchronized (faults) {
+      for (FaultRule rule : faults) {
+        if (rule.remaining > 0 && (rule.model == null || rule.model.equalsIgnoreCase(String.valueOf(model)))) {
+          rule.remaining--;
+          if (rule.remaining == 0) {
+            faults.remove(rule);
+          }
+          return rule.fault;
+        }
+      }
+      return null;
+    }
+  }
+
+  private Duration latencyFor(String model) {
+    return latencies.getOrDefault(model.toLowerCase(Locale.ROOT), defaultLatency);
+  }
+
+  private String answerFor(RecordedRequest request) {
+    String prompt = request.lastUserText();
+    for (Script script : scripts) {
+      boolean modelMatches = script.model() == null || script.model().equalsIgnoreCase(request.model());
+      if (modelMatches && script.prompt().matcher(prompt).find()) {
+        return script.text();
+      }
+    }
+    return answer.apply(request);
+  }
+
+  /** The answer used when no script matches: helpful-sounding, and naming the model. */
+  static String defaultAnswer(RecordedRequest request) {
+    String prompt = request.lastUserText().replaceAll("\\s+", " ").trim();
+    String topic = prompt.length() > 80 ? prompt.substring(0, 77) + "..." : prompt;
+    return "[" + request.model() + "] Here is my take on \"" + topic + "\": the approach is sound overall. "
+        + "Check the edge cases (empty input, timeouts, concurrent callers), keep the change small, and add a "
+        + "test for each failure path before merging. (Canned answer from Zen's fake OpenAI server; model "
+        + request.model() + " answered.)";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Request handling, on the loop thread
+
+  private final class Handler implements FakeHttpLoop.Handler {
+    @Override
+    public void onRequest(FakeHttpLoop.Exchange exchange) {
+      FakeHttpLoop.Request request = exchange.request;
+      RecordedRequest recorded;
+      try {
+        recorded = record(exchange);
+      } catch (JsonProcessingException e) {
+        RecordedRequest raw = rawRecord(exchange);
+        exchange.attachment = raw;
+        remember(raw);
+        error(exchange, 400, "invalid_request_error", null, "the body is not valid JSON: " + e.getOriginalMessage(),
+            Map.of());
+        return;
+      }
+      exchange.attachment = recorded;
+      remember(recorded);
+      String path = request.path();
+      boolean chat = path.equals("/v1/chat/completions") || path.equals("/chat/completions");
+      boolean models = path.equals("/v1/models") || path.equals("/models");
+      if (!chat && !models) {
+        error(exchange, 404, "invalid_request_error", "not_found", "no route for " + request.method() + " " + path
+            + "; this fake serves POST /v1/chat/completions and GET /v1/models", Map.of());
+        return;
+      }
+      if (chat != request.method().equals("POST") || models != request.method().equals("GET")) {
+        error(exchange, 405, "invalid_request_error", null, request.method() + " is not allowed on " + path, Map.of());
+        return;
+      }
+      if (apiKey != null && !("Bearer " + apiKey).equals(request.header("authorization"))) {
+        error(exchange, 401, "invalid_request_error", "invalid_api_key",
+            "Incorrect API key provided. You can find your API key in your account settings.", Map.of());
+        return;
+      }
+      if (models) {
+        listModels(exchange);
+        return;
+      }
+      if (recorded.model() == null || recorded.messages().isEmpty()) {
+        error(exchange, 400, "invalid_request_error", null, "'model' and 'messages' are required", Map.of());
+        return;
+      }
+      Fault fault = takeFault(recorded.model());
+      if (fault != null) {
+        applyFault(exchange, recorded, fault);
+        return;
+      }
+      if (onlyListedModels && listedModels.stream().noneMatch(m -> m.equals(recorded.model()))) {
+        error(exchange, 404, "invalid_request_error", "model_not_found", "The model `" + recorded.model()
+            + "` does not exist or you do not have access to it.", Map.of());
+        return;
+      }
+      String text = answerFor(recorded);
+      long latency = latencyFor(recorded.model()).toNanos();
+      if (recorded.stream()) {
+        loop.schedule(latency, () -> stream(exchange, recorded, text, Ending.COMPLETE));
+      } else {
+        loop.schedule(latency, () -> exchange.respond(200, jsonHeaders(), completion(recorded, text)));
+      }
+    }
+
+    @Override
+    public void onAbort(FakeHttpLoop.Exchange exchange, boolean streaming) {
+      Object attachment = exchange.attachment;
+      if (!(attachment instanceof RecordedRequest request)) {
+        return;
+      }
+      ClientAbort abort = new ClientAbort(request, streaming ? ClientAbort.Phase.STREAMING : ClientAbort.Phase.WAITING,
+          Duration.ofNanos(System.nanoTime() - request.receivedNanos()));
+      synchronized (aborts) {
+        aborts.add(abort);
+        aborts.notifyAll();
+      }
+    }
+
+    private void applyFault(FakeHttpLoop.Exchange exchange, RecordedRequest request, Fault fault) {
+      String model = String.valueOf(request.model());
+      switch (fault.kind) {
+        case STATUS -> error(exchange, fault.status, fault.type, fault.code, fault.message.replace("{model}", model),
+            fault.retryAfter == null ? Map.of() : retryAfterHeaders(fault.retryAfter));
+        case RESET -> exchange.reset();
+        case HANG -> {
+          // Never answer: the client's timeout or cancel ends it, which onAbort records.
+        }
+        case MALFORMED_JSON -> loop.schedule(latencyFor(model).toNanos(), () -> {
+          if (request.stream()) {
+            stream(exchange, request, "", Ending.MALFORMED);
+          } else {
+            exchange.respond(200, jsonHeaders(), ("{\"id\":\"chatcmpl-" + request.id()
+                + "\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                + "\"assistant\",\"content\":\"unterminated").getBytes(StandardCharsets.UTF_8));
+          }
+        });
+        case TRUNCATED -> loop.schedule(latencyFor(model).toNanos(), () -> {
+          String text = answerFor(request);
+          if (request.stream()) {
+            stream(exchange, request, text, Ending.TRUNCATED);
+          } else {
+            byte[] body = completion(request, text);
+            exchange.respondCut(200, jsonHeaders(), body, body.length / 2);
+          }
+        });
+        default -> throw new IllegalStateException("unknown fault " + fault.kind);
+      }
+    }
+
+    private void listModels(FakeHttpLoop.Exchange exchange) {
+      ObjectNode root = JSON.createObjectNode().put("object", "list");
+      ArrayNode data = root.putArray("data");
+      for (String id : listedModels) {
+        data.addObject().put("id", id).put("object", "model").put("created", created).put("owned_by", "zen-fake");
+      }
+      exchange.respond(200, jsonHeaders(), bytes(root));
+    }
+
+    private void stream(FakeHttpLoop.Exchange exchange, RecordedRequest request, String text, Ending ending) {
+      if (!exchange.isOpen()) {
+        return;
+      }
+      List<byte[]> events = new ArrayList<>();
+      String model = String.valueOf(request.model());
+      events.add(event(chunk(request, model, JSON.createObjectNode().put("role", "assistant").put("content", ""),
+          null)));
+      List<String> words = text.isEmpty() ? List.of() : List.of(WORD_WITH_SPACE.split(text));
+      if (ending == Ending.MALFORMED) {
+        events.add(event("{\"id\": \"chatcmpl-" + request.id() + "\", \"choices\": [ {\"delta\": {\"content\": "));
+      }
+      int contentChunks = ending == Ending.TRUNCATED ? Math.max(1, words.size() / 2) : words.size();
+      for (int i = 0; i < contentChunks && i < words.size(); i++) {
+        events.add(event(chunk(request, model, JSON.createObjectNode().put("content", words.get(i)), null)));
+      }
+      if (ending != Ending.TRUNCATED) {
+        events.add(event(chunk(request, model, JSON.createObjectNode(), "stop")));
+        if (request.includeUsage()) {
+          ObjectNode usage = base(request, model, "chat.completion.chunk");
+          usage.putArray("choices");
+          usage.set("usage", usage(request, text));
+          events.add(event(bytes(usage)));
+        }
+        events.add(event("[DONE]"));
+      }
+      exchange.startChunked(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"));
+      emit(exchange, events, 0);
+    }
+
+    private void emit(FakeHttpLoop.Exchange exchange, List<byte[]> events, int from) {
+      int index = from;
+      while (index < events.size() && exchange.isOpen()) {
+        exchange.writeChunk(events.get(index++));
+        if (!chunkInterval.isZero() && index < events.size()) {
+          int next = index;
+          exchange.connection.flush();
+          loop.schedule(chunkInterval.toNanos(), () -> emit(exchange, events, next));
+          return;
+        }
+      }
+      exchange.endChunked();
+    }
+
+    private byte[] completion(RecordedRequest request, String text) {
+      String model = String.valueOf(request.model());
+      ObjectNode root = base(request, model, "chat.completion");
+      ObjectNode choice = root.putArray("choices").addObject();
+      choice.put("index", 0);
+      choice.putObject("message").put("role", "assistant").put("content", text);
+      choice.put("finish_reason", "stop");
+      root.set("usage", usage(request, text));
+      return bytes(root);
+    }
+
+    private byte[] chunk(RecordedRequest request, String model, ObjectNode delta, @Nullable String finishReason) {
+      ObjectNode root = base(request, model, "chat.completion.chunk");
+      ObjectNode choice = root.putArray("choices").addObject();
+      choice.put("index", 0);
+      choice.set("delta", delta);
+      if (finishReason == null) {
+        choice.putNull("finish_reason");
+      } else {
+        choice.put("finish_reason", finishReason);
+      }
+      return bytes(root);
+    }
+
+    private ObjectNode base(RecordedRequest request, String model, String object) {
+      return JSON.createObjectNode()
+          .put("id", "chatcmpl-" + request.id())
+          .put("object", object)
+          .put("created", created)
+          .put("model", model);
+    }
+
+    private ObjectNode usage(RecordedRequest request, String text) {
+      int prompt = request.messages().stream().mapToInt(m -> countTokens(m.text())).sum();
+      int completion = countTokens(text);
+      return JSON.createObjectNode()
+          .put("prompt_tokens", prompt)
+          .put("completion_tokens", completion)
+          .put("total_tokens", prompt + completion);
+    }
+
+    private void error(FakeHttpLoop.Exchange exchange, int status, String type, @Nullable String code,
+        String message, Map<String, String> extraHeaders) {
+      ObjectNode root = JSON.createObjectNode();
+      ObjectNode error = root.putObject("error").put("message", message).put("type", type);
+      error.putNull("param");
+      if (code == null) {
+        error.putNull("code");
+      } else {
+        error.put("code", code);
+      }
+      Map<String, String> headers = new LinkedHashMap<>(jsonHeaders());
+      headers.putAll(extraHeaders);
+      exchange.respond(status, headers, bytes(root));
+    }
+  }
+
+  private static byte[] event(byte[] json) {
+    return event(new String(json, StandardCharsets.UTF_8));
+  }
+
+  private static byte[] event(String data) {
+    return ("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> retryAfterHeaders(Duration retryAfter) {
+    long millis = retryAfter.toMillis();
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Retry-After", Long.toString((millis + 999) / 1000));
+    if (millis % 1000 != 0) {
+      headers.put("retry-after-ms", Long.toString(millis));
+    }
+    return headers;
+  }
+
+  private static Map<String, String> jsonHeaders() {
+    return Map.of("Content-Type", "application/json");
+  }
+
+  private static byte[] bytes(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void remember(RecordedRequest request) {
+    synchronized (requests) {
+      requests.add(request);
+    }
+  }
+
+  private RecordedRequest rawRecord(FakeHttpLoop.Exchange exchange) {
+    FakeHttpLoop.Request request = exchange.request;
+    return new RecordedRequest(requestIds.incrementAndGet(), request.method(), request.path(), request.headers(),
+        new String(request.body(), StandardCharsets.UTF_8), null, List.of(), false, false, null, null, Instant.now(),
+        exchange.receivedNanos, exchange.connectionId());
+  }
+
+  private RecordedRequest record(FakeHttpLoop.Exchange exchange) throws JsonProcessingException {
+    FakeHttpLoop.Request request = exchange.request;
+    String body = new String(request.body(), StandardCharsets.UTF_8);
+    String model = null;
+    List<ChatMessage> messages = new ArrayList<>();
+    boolean stream = false;
+    boolean includeUsage = false;
+    Double temperature = null;
+    Integer maxTokens = null;
+    if (!body.isBlank()) {
+      JsonNode root = JSON.readTree(body);
+      if (root != null && root.isObject()) {
+        model = root.path("model").isTextual() ? root.get("model").asText() : null;
+        stream = root.path("stream").asBoolean(false);
+        includeUsage = root.path("stream_options").path("include_usage").asBoolean(false);
+        temperature = root.path("temperature").isNumber() ? root.get("temperature").asDouble() : null;
+        JsonNode max = root.has("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
+        maxTokens = max != null && max.isIntegralNumber() ? max.asInt() : null;
+        for (JsonNode message : root.path("messages")) {
+          messages.add(new ChatMessage(role(message.path("role").asText("user")), content(message.path("content"))));
+        }
+      }
+    }
+    return new RecordedRequest(requestIds.incrementAndGet(), request.method(), request.path(), request.headers(),
+        body, model, messages, stream, includeUsage, temperature, maxTokens, Instant.now(), exchange.receivedNanos,
+        exchange.connectionId());
+  }
+
+  private static ChatMessage.Role role(String role) {
+    return switch (role.toLowerCase(Locale.ROOT)) {
+      case "system", "developer" -> ChatMessage.Role.SYSTEM;
+      case "assistant" -> ChatMessage.Role.ASSISTANT;
+      default -> ChatMessage.Role.USER;
+    };
+  }
+
+  private static String content(JsonNode content) {
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    StringBuilder text = new StringBuilder();
+    for (JsonNode part : content) {
+      if (part.path("text").isTextual()) {
+        text.append(part.get("text").asText());
+      }
+    }
+    return text.toString();
+  }
+
+  private enum Ending {
+    COMPLETE,
+    TRUNCATED,
+    MALFORMED
+  }
+
+  private record Script(@Nullable String model, Pattern prompt, String text) {}
+
+  private static final class FaultRule {
+    final @Nullable String model;
+    final Fault fault;
+    int remaining;
+
+    FaultRule(@Nullable String model, Fault fault, int remaining) {
+      this.model = model;
+      this.fault = fault;
+      this.remaining = remaining;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Public values
+
+  /**
+   * One request as the server received it.
+   *
+   * @param id sequence number, from 1
+   * @param headers header names in lower case
+   * @param model the {@code model} of a chat request
+   * @param messages its messages (roles other than system and assistant count as user; text parts
+   *     of multi-part contents are joined)
+   * @param includeUsage whether a stream asked for a usage chunk
+   * @param maxTokens {@code max_completion_tokens}, else {@code max_tokens}
+   * @param receivedNanos {@link System#nanoTime()} when the request was complete, for intervals
+   * @param connectionId which connection carried it (numbered from 1 in accept order)
+   */
+  public record RecordedRequest(
+      long id,
+      String method,
+      String path,
+      Map<String, List<String>> headers,
+      String body,
+      @Nullable String model,
+      List<ChatMessage> messages,
+      boolean stream,
+      boolean includeUsage,
+      @Nullable Double temperature,
+      @Nullable Integer maxTokens,
+      Instant receivedAt,
+      long receivedNanos,
+      int connectionId) {
+
+    public RecordedRequest {
+      headers = Map.copyOf(headers);
+      messages = List.copyOf(messages);
+    }
+
+    /** The first value of a header, case-insensitively. */
+    public Optional<String> header(String name) {
+      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+      return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** Whether this is a chat-completion request. */
+    public boolean isChatCompletion() {
+      return path.endsWith("/chat/completions");
+    }
+
+    /** The text of the last user message, or the empty string. */
+    public String lastUserText() {
+      for (int i = messages.size() - 1; i >= 0; i--) {
+        if (messages.get(i).role() == ChatMessage.Role.USER) {
+          return messages.get(i).text();
+        }
+      }
+      return "";
+    }
+  }
+
+  /**
+   * A client that hung up before its answer was complete.
+   *
+   * @param phase whether it left while the server was still preparing the answer or mid-stream
+   * @param afterReceipt how long after the request arrived
+   */
+  public record ClientAbort(RecordedRequest request, Phase phase, Duration afterReceipt) {
+    /** Where the answer was when the client left. */
+    public enum Phase {
+      /** Before any byte of the answer was sent (latency, or a hang). */
+      WAITING,
+      /** After the stream had started. */
+      STREAMING
+    }
+  }
+
+  /** A failure the server produces on demand; see {@link #failNext(int, String, Fault)}. */
+  public static final class Fault {
+    enum Kind {
+      STATUS,
+      RESET,
+      HANG,
+      MALFORMED_JSON,
+      TRUNCATED
+    }
+
+    final Kind kind;
+    final int status;
+    final String type;
+    final @Nullable String code;
+    final String message;
+    final @Nullable Duration retryAfter;
+
+    private Fault(Kind kind, int status, String type, @Nullable String code, String message,
+        @Nullable Duration retryAfter) {
+      this.kind = kind;
+      this.status = status;
+      this.type = type;
+      this.code = code;
+      this.message = message;
+      this.retryAfter = retryAfter;
+    }
+
+    /** HTTP 500 with an OpenAI-style error body. */
+    public static Fault serverError() {
+      return status(500, "server_error", "The server had an error while processing your request.");
+    }
+
+    /** HTTP 503, as a gateway says when its upstream is down. */
+    public static Fault serviceUnavailable() {
+      return status(503, "service_unavailable", "The upstream provider is unavailable.");
+    }
+
+    /** HTTP 429 with {@code Retry-After} (whole seconds, plus {@code retry-after-ms} when not whole). */
+    public static Fault rateLimited(Duration retryAfter) {
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("retryAfter must be >= 0");
+      }
+      return new Fault(Kind.STATUS, 429, "requests", "rate_limit_exceeded",
+          "Rate limit reached for {model}. Please try again in " + retryAfter.toMillis() + "ms.", retryAfter);
+    }
+
+    /** HTTP 401 {@code invalid_api_key}. */
+    public static Fault unauthorized() {
+      return new Fault(Kind.STATUS, 401, "invalid_request_error", "invalid_api_key",
+          "Incorrect API key provided.", null);
+    }
+
+    /** HTTP 400 {@code context_length_exceeded}. */
+    public static Fault contextLengthExceeded() {
+      return new Fault(Kind.STATUS, 400, "invalid_request_error", "context_length_exceeded",
+          "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+          null);
+    }
+
+    /** HTTP 404 {@code model_not_found}. */
+    public static Fault modelNotFound() {
+      return new Fault(Kind.STATUS, 404, "invalid_request_error", "model_not_found",
+          "The model `{model}` does not exist or you do not have access to it.", null);
+    }
+
+    /** Any status with an OpenAI-style error body; {@code {model}} in the message is replaced. */
+    public static Fault status(int status, String code, String message) {
+      if (status < 400 || status > 599) {
+        throw new IllegalArgumentException("a fault status must be 4xx or 5xx, was " + status);
+      }
+      return new Fault(Kind.STATUS, status, status >= 500 ? "server_error" : "invalid_request_error",
+          Objects.requireNonNull(code, "code"), Objects.requireNonNull(message, "message"), null);
+    }
+
+    /** Resets the connection (TCP RST) right after reading the request. */
+    public static Fault connectionReset() {
+      return new Fault(Kind.RESET, 0, "", null, "", null);
+    }
+
+    /** Never answers; the request stays open until the client gives up (recorded as an abort). */
+    public static Fault hang() {
+      return new Fault(Kind.HANG, 0, "", null, "", null);
+    }
+
+    /** Answers 200 with a body (or a stream event) that is not valid JSON. */
+    public static Fault malformedJson() {
+      return new Fault(Kind.MALFORMED_JSON, 0, "", null, "", null);
+    }
+
+    /**
+     * Stops early: a stream ends cleanly after half its chunks, without finish reason, usage or
+     * {@code [DONE]}; a JSON answer closes the connection halfway through its announced length.
+     */
+    public static Fault truncatedStream() {
+      return new Fault(Kind.TRUNCATED, 0, "", null, "", null);
+    }
+
+    @Override
+    public String toString() {
+      return switch (kind) {
+        case STATUS -> "Fault[HTTP " + status + (code == null ? "" : " " + code)
+            + (retryAfter == null ? "" : ", Retry-After " + retryAfter) + "]";
+        default -> "Fault[" + kind.name().toLowerCase(Locale.ROOT) + "]";
+      };
+    }
+  }
+
+  /** Configures a {@link FakeOpenAiServer}; setters validate at once, {@link #start()} binds. */
+  public static final class Builder {
+    private @Nullable String apiKey;
+    private final List<String> models = new ArrayList<>();
+    private final List<Script> scripts = new ArrayList<>();
+    private Function<RecordedRequest, String> answer = FakeOpenAiServer::defaultAnswer;
+    private Duration defaultLatency = Duration.ZERO;
+    private final Map<String, Duration> latencies = new LinkedHashMap<>();
+    private Duration chunkInterval = Duration.ZERO;
+    private int port;
+
+    private Builder() {}
+
+    /** Requires {@code Authorization: Bearer <apiKey>} on every request (401 otherwise). */
+    public Builder apiKey(String apiKey) {
+      if (apiKey == null || apiKey.isBlank()) {
+        throw new IllegalArgumentException("apiKey must not be blank");
+      }
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * The model ids {@code GET /v1/models} lists; requests for other models then fail with 404
+     * {@code model_not_found}. Without this, any model answers and the list holds the models
+     * named in scripts and latencies.
+     */
+    public Builder models(String... ids) {
+      for (String id : ids) {
+        if (id == null || id.isBlank()) {
+          throw new IllegalArgumentException("model ids must not be blank");
+        }
+        models.add(id);
+      }
+      return this;
+    }
+
+    /** Answers {@code text} to any model when {@code promptRegex} is found in the last user message. */
+    public Builder reply(String promptRegex, String text) {
+      scripts.add(new Script(null, Pattern.compile(promptRegex), Objects.requireNonNull(text, "text")));
+      return this;
+    }
+
+    /** Answers {@code text} to {@code model} when {@code promptRegex} is found in the last user message. */
+    public Builder reply(String model, String promptRegex, String text) {
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("model must not be blank");
+      }
+      scripts.add(new Script(model, Pattern.compile(promptRegex), Objects.requireNonNull(text, "text")));
+      return this;
+    }
+
+    /** The answer when no script matches; the default names the model and sounds helpful. */
+    public Builder answer(Function<RecordedRequest, String> answer) {
+      this.answer = Objects.requireNonNull(answer, "answer");
+      return this;
+    }
+
+    /** Delay before every answer (a stream's first byte); default none. */
+    public Builder latency(Duration latency) {
+      this.defaultLatency = nonNegative(latency, "latency");
+      return this;
+    }
+
+    /** Delay before {@code model}'s answers, overriding {@link #latency(Duration)}. */
+    public Builder latency(String model, Duration latency) {
+      if (model == null || model.isBlank()) {
+        throw new IllegalArgumentException("model must not be blank");
+      }
+      latencies.put(model, nonNegative(latency, "latency"));
+      return this;
+    }
+
+    /** Pause between stream chunks; default none (the whole stream is written at once). */
+    public Builder chunkInterval(Duration interval) {
+      this.chunkInterval = nonNegative(interval, "chunkInterval");
+      return this;
+    }
+
+    /** The port to bind on 127.0.0.1; default 0, a free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be within [0, 65535], was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Presets for an offline demo: a handful of well-known models with realistic latencies
+     * (fast models answer in about half a second, reasoning models take a few seconds) and
+     * streams paced like real ones. Later calls may override any of it.
+     */
+    public Builder demo() {
+      models("gpt-5", "gpt-5-mini", "o3", "gemini-2.5-pro", "gemini-2.5-flash", "claude-sonnet-4-5", "llama3.2");
+      latency(Duration.ofMillis(900));
+      latency("gpt-5", Duration.ofMillis(2500));
+      latency("o3", Duration.ofMillis(3000));
+      latency("gemini-2.5-pro", Duration.ofMillis(2000));
+      latency("gpt-5-mini", Duration.ofMillis(700));
+      latency("gemini-2.5-flash", Duration.ofMillis(450));
+      latency("llama3.2", Duration.ofMillis(300));
+      chunkInterval(Duration.ofMillis(15));
+      return this;
+    }
+
+    /** Binds the port and starts serving. */
+    public FakeOpenAiServer start() {
+      try {
+        return new FakeOpenAiServer(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not start the fake OpenAI server on port " + port, e);
+      }
+    }
+
+    private static Duration nonNegative(Duration duration, String name) {
+      Objects.requireNonNull(duration, name);
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException(name + " must be >= 0, was " + duration);
+      }
+      return duration;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.zen.gateway.langchain4j;
+
+import java.io.IOException;
+import java.net.URI;
+
+/** An SSE stream that ended without the OpenAI protocol's {@code data: [DONE]} terminator. */
+final class TruncatedStreamException extends IOException {
+  private static final long serialVersionUID = 1L;
+  private final int events;
+
+  TruncatedStreamException(URI uri, int events) {
+    super("the event stream from " + uri + " ended after " + events + " events without [DONE]");
+    this.events = events;
+  }
+
+  int events() {
+    return events;
+  }
+}
