@@ -3,7 +3,9 @@ package dev.zen.agent;
 import dev.zen.spi.StateValues;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a client needs to offer a tool: its name, a description of one or two sentences, and a
@@ -15,8 +17,11 @@ import java.util.regex.Pattern;
  * @param description one or two sentences
  * @param inputSchema a JSON Schema object ({@code "type": "object"}) as JSON-like maps and lists;
  *     deeply immutable
+ * @param outputSchema the JSON Schema of the result's structured content, when the tool declares
+ *     one (MCP clients may validate against it); deeply immutable
  */
-public record ToolSpec(String name, String description, Map<String, Object> inputSchema) {
+public record ToolSpec(String name, String description, Map<String, Object> inputSchema,
+    @Nullable Map<String, Object> outputSchema) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
   public ToolSpec {
@@ -35,5 +40,23 @@ public record ToolSpec(String name, String description, Map<String, Object> inpu
     @SuppressWarnings("unchecked")
     Map<String, Object> frozen = (Map<String, Object>) (Map<String, ?>) StateValues.freezeMap(inputSchema);
     inputSchema = frozen;
+    if (outputSchema != null) {
+      if (!"object".equals(outputSchema.get("type"))) {
+        throw new IllegalArgumentException("tool '" + name + "': outputSchema must have \"type\": \"object\"");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> frozenOutput = (Map<String, Object>) (Map<String, ?>) StateValues.freezeMap(outputSchema);
+      outputSchema = frozenOutput;
+    }
+  }
+
+  /** A tool without an output schema. */
+  public ToolSpec(String name, String description, Map<String, Object> inputSchema) {
+    this(name, description, inputSchema, null);
+  }
+
+  /** {@link #outputSchema()} as an Optional. */
+  public Optional<Map<String, Object>> outputSchemaIfDeclared() {
+    return Optional.ofNullable(outputSchema);
   }
 }
