@@ -1,5 +1,6 @@
 package dev.zen.gateway;
 
+import dev.zen.internal.Checks;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
@@ -233,7 +234,7 @@ public final class GatewayResilience {
 
     /** Time one attempt may take (> 0); default {@link #DEFAULT_TIMEOUT}. */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive(timeout, "timeout");
+      this.timeout = Checks.requirePositive(timeout, "timeout");
       return this;
     }
 
@@ -251,8 +252,8 @@ public final class GatewayResilience {
      * defaults {@link #DEFAULT_INITIAL_BACKOFF} and {@link #DEFAULT_MAX_BACKOFF}.
      */
     public Builder backoff(Duration initial, Duration max) {
-      positive(initial, "initial backoff");
-      positive(max, "max backoff");
+      Checks.requirePositive(initial, "initial backoff");
+      Checks.requirePositive(max, "max backoff");
       if (initial.compareTo(max) > 0) {
         throw new IllegalArgumentException("initial backoff " + initial + " must not exceed max backoff " + max);
       }
@@ -285,10 +286,7 @@ public final class GatewayResilience {
 
     /** Attempts one gateway runs at once (>= 1); default {@value #DEFAULT_MAX_CONCURRENT_CALLS}. */
     public Builder maxConcurrentCalls(int maxConcurrentCalls) {
-      if (maxConcurrentCalls < 1) {
-        throw new IllegalArgumentException("maxConcurrentCalls must be >= 1, was " + maxConcurrentCalls);
-      }
-      this.maxConcurrentCalls = maxConcurrentCalls;
+      this.maxConcurrentCalls = Checks.requirePositive(maxConcurrentCalls, "maxConcurrentCalls");
       return this;
     }
 
@@ -304,14 +302,6 @@ public final class GatewayResilience {
 
     public GatewayResilience build() {
       return new GatewayResilience(this);
-    }
-
-    private static Duration positive(Duration duration, String name) {
-      Objects.requireNonNull(duration, name);
-      if (duration.isNegative() || duration.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + duration);
-      }
-      return duration;
     }
   }
 }

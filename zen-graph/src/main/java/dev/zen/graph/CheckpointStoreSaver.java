@@ -2,6 +2,7 @@ package dev.zen.graph;
 
 import dev.zen.OperationTimeoutException;
 import dev.zen.ServiceUnavailableException;
+import dev.zen.internal.Futures;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import java.time.Duration;
@@ -97,7 +98,7 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
     try {
       return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+      Throwable cause = Futures.unwrap(e);
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }

@@ -2,6 +2,7 @@ package dev.zen.graph;
 
 import dev.zen.GraphDefinitionException;
 import dev.zen.UnknownThreadException;
+import dev.zen.internal.Checks;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.StateValues;
@@ -123,9 +124,7 @@ public final class CompiledAgentGraph {
 
   /** Up to {@code limit} checkpoints of the thread, newest first. */
   public CompletableFuture<List<Checkpoint>> history(String threadId, int limit) {
-    if (limit <= 0) {
-      throw new IllegalArgumentException("limit must be > 0, was " + limit);
-    }
+    Checks.requirePositive(limit, "limit");
     return requireStore("history").history(requireThread(threadId), limit).toCompletableFuture();
   }
 

@@ -11,6 +11,7 @@ import dev.zen.GraphExecutionException;
 import dev.zen.InvalidRequestException;
 import dev.zen.OperationTimeoutException;
 import dev.zen.ZenExecutors;
+import dev.zen.internal.Futures;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.StateValues;
 import java.time.Duration;
@@ -24,7 +25,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -199,13 +199,16 @@ final class RunExecution {
     return error.getMessage() == null ? error.getClass().getName() : error.getMessage();
   }
 
+  /**
+   * The failure behind the future wrappers ({@link Futures#unwrap}) and the ones langgraph4j adds:
+   * {@link GraphRunnerException} and the bare {@code RuntimeException}s it wraps checked
+   * exceptions in.
+   */
   static Throwable unwrap(Throwable failure) {
-    Throwable current = failure;
-    while ((current instanceof CompletionException || current instanceof ExecutionException
-        || current instanceof GraphRunnerException
-        || (current instanceof RuntimeException && current.getClass() == RuntimeException.class))
+    Throwable current = Futures.unwrap(failure);
+    while ((current instanceof GraphRunnerException || current.getClass() == RuntimeException.class)
         && current.getCause() != null && current.getCause() != current) {
-      current = current.getCause();
+      current = Futures.unwrap(current.getCause());
     }
     return current;
   }
