@@ -36,9 +36,14 @@ import java.util.function.Consumer;
  *       permit, so a call backing off does not hold one.
  * </ul>
  *
- * <p>Delays and timeouts run on {@link dev.zen.ZenExecutors#scheduler()}; nothing blocks.
- * Cancelling the future of a call cancels its attempt in flight, a pending retry or its wait for
- * a permit.
+ * <p>Threads: the first attempt starts on the caller's thread (a gateway never blocks it); an
+ * attempt that waited for a back-off or a free slot starts on the runtime executor
+ * ({@link dev.zen.ZenExecutors#defaultRuntime()}). The shared timer
+ * ({@link dev.zen.ZenExecutors#scheduler()}) only measures the waits and the timeout and hands
+ * the work on. Nothing blocks. Every attempt starts with the caller's trace context current
+ * (OpenTelemetry's, when opentelemetry-context is on the class path), so the spans a gateway makes
+ * are children of the caller's span whichever thread the attempt started on. Cancelling the
+ * future of a call cancels its attempt in flight, a pending retry or its wait for a permit.
  *
  * <pre>{@code
  * GatewayResilience resilience = GatewayResilience.builder()
