@@ -63,7 +63,7 @@ final class RunExecution {
   /** Every conditional edge also maps this route, to END: the one a router takes once the run has failed. */
   static final String HALT_ROUTE = "__zen_halt__";
   /** The update a halted step hands langgraph4j: an embedded stream ({@link Halt}) it yields to {@link #drive}. */
-  private static final Map<String, Object> HALT_UPDATE = Map.of(HALT_ROUTE, new Halt());
+  private static final Map<String, Object> HALT_UPDATE = Map.of("__zen_halted_step__", new Halt());
 
   private final CompiledAgentGraph graph;
   private final CompiledGraph<AgentState> compiled;
@@ -113,11 +113,11 @@ final class RunExecution {
   void start(GraphInput input) {
     RunTracer.TraceSpan span = tracer.startRun(graph.name(), threadId, runId);
     runSpan = span;
-    result.whenComplete((done, failure) -> {
+    result.whenComplete((done, error) -> {
       if (result.isCancelled()) {
         stopEverything();
       }
-      span.end(failure);
+      span.end(error);
     });
     try {
       span.propagating(graph.options().executor()).execute(() -> drive(input));
