@@ -62,6 +62,8 @@ final class RunExecution {
   private volatile @Nullable NodeFailure firstFailure;
   private volatile @Nullable Checkpoint lastCheckpoint;
   private volatile @Nullable Checkpoint deferred;
+  private volatile boolean skipExitCheckpoint;
+  private final RunConfig config;
   private volatile AsyncGenerator.@Nullable Cancellable<?> generator;
   private @Nullable Thread runner; // guarded by this
 
@@ -71,6 +73,7 @@ final class RunExecution {
     this.compiled = compiled;
     this.forkNodes = forkNodes;
     this.threadId = config.threadId();
+    this.config = config;
     config.listener().ifPresent(listeners::add);
     if (extraListener != null) {
       listeners.add(extraListener);
@@ -231,7 +234,7 @@ final class RunExecution {
   private void writeDeferred() {
     Checkpoint pending = deferred;
     CheckpointStoreSaver saver = graph.saver();
-    if (pending != null && saver != null) {
+    if (pending != null && saver != null && !skipExitCheckpoint) {
       deferred = null;
       saver.putNow(pending);
     }
@@ -429,6 +432,16 @@ final class RunExecution {
     @Override
     public boolean isCancelled() {
       return result.isCancelled();
+    }
+
+    @Override
+    public <T> Optional<T> attachment(Class<T> type) {
+      return config.attachment(type);
+    }
+
+    @Override
+    public void skipExitCheckpoint() {
+      skipExitCheckpoint = true;
     }
   }
 
