@@ -1,9 +1,9 @@
 package dev.zen.agent;
 
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.ZenExecutors;
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.zen.agent;
 
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
