@@ -1,5 +1,8 @@
-package dev.zen.agent;
+package dev.zen.agent.listmodels;
 
+import dev.zen.agent.ToolContext;
+import dev.zen.agent.ToolOutcome;
+import dev.zen.agent.ZenTool;
 import dev.zen.gateway.ModelSpec;
 import dev.zen.gateway.ToolCategory;
 import dev.zen.spi.ModelInfo;
@@ -9,28 +12,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /** Lists the models calls may name: the catalogue's and those the gateway serves. */
-final class ListModelsTool extends ZenTool {
-  ListModelsTool() {
+public final class ListModelsTool extends ZenTool {
+  public ListModelsTool() {
     super("listmodels", "List the models Zen can use, with context windows and capabilities, marking those the "
         + "gateway serves and what 'auto' picks.", List.of());
   }
 
   @Override
-  boolean usesModel() {
+  protected boolean usesModel() {
     return false;
   }
 
   @Override
-  ToolNode node() {
-    return (turn, node) -> turn.engine.models.snapshot().thenApply(snapshot -> {
+  protected CompletableFuture<ToolOutcome> run(ToolContext context) {
+    return context.catalog().thenApply(snapshot -> {
       Set<String> listed = snapshot.listed().stream().map(info -> info.id().toLowerCase(Locale.ROOT))
           .collect(Collectors.toSet());
       List<Map<String, Object>> models = new ArrayList<>();
       StringBuilder text = new StringBuilder("# Models\n\n");
-      String defaultModel = turn.engine.options.defaultModel();
+      String defaultModel = context.options().defaultModel();
       text.append("Default model: ").append(defaultModel).append('\n');
       Map<String, Object> auto = new LinkedHashMap<>();
       for (ToolCategory category : ToolCategory.values()) {
@@ -91,7 +95,7 @@ final class ListModelsTool extends ZenTool {
       if (snapshot.listingError() != null) {
         extra.put("gateway_error", snapshot.listingError());
       }
-      return Outcome.notice("success", text.toString().strip(), extra);
+      return ToolOutcome.notice("success", text.toString().strip()).withExtra(extra);
     });
   }
 }

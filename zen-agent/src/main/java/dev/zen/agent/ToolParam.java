@@ -11,11 +11,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One argument of a tool: the JSON Schema a client sees and the check the agent applies, from one
- * definition so the two cannot drift apart. Shared arguments carry no description here: the agent's
- * instructions describe them once.
+ * definition so the two cannot drift apart. The arguments every Zen tool shares are constants
+ * here ({@link #PROMPT}, {@link #FILES}, ...) and carry no description: the agent's instructions
+ * describe them once, which keeps tool lists small.
+ *
+ * <p>Declaring {@link #FILES} makes a tool go through the file stage; {@link #CONTINUATION} makes
+ * its calls part of a conversation thread (see {@link ZenTool}).
  */
-final class Param {
+public final class ToolParam {
   enum Type { STRING, NUMBER, BOOLEAN, STRING_LIST, OBJECT_LIST }
+
+  /** The request text (required). A {@code prompt.txt} among the files replaces or precedes it. */
+  public static final ToolParam PROMPT = string("prompt", true, null);
+  /** Absolute paths of files or directories to embed. */
+  public static final ToolParam FILES = strings("absolute_file_paths", false, null, 200);
+  /** Absolute paths of images the request refers to. */
+  public static final ToolParam IMAGES = strings("images", false, null, 20);
+  /** The model to ask, or {@code auto}. */
+  public static final ToolParam MODEL = string("model", false, null);
+  /** Sampling temperature, 0 to 2; fitted to what the model accepts. */
+  public static final ToolParam TEMPERATURE = number("temperature", false, null, 0, 2);
+  /** The conversation thread to continue. */
+  public static final ToolParam CONTINUATION = string("continuation_id", false, null);
 
   final String name;
   final Type type;
@@ -24,11 +41,11 @@ final class Param {
   final List<String> enumValues;
   final @Nullable Double min;
   final @Nullable Double max;
-  final List<Param> fields;
+  final List<ToolParam> fields;
   final int maxItems;
 
-  private Param(String name, Type type, boolean required, @Nullable String description, List<String> enumValues,
-      @Nullable Double min, @Nullable Double max, List<Param> fields, int maxItems) {
+  private ToolParam(String name, Type type, boolean required, @Nullable String description, List<String> enumValues,
+      @Nullable Double min, @Nullable Double max, List<ToolParam> fields, int maxItems) {
     this.name = name;
     this.type = type;
     this.required = required;
@@ -40,32 +57,42 @@ final class Param {
     this.maxItems = maxItems;
   }
 
-  static Param string(String name, boolean required, @Nullable String description) {
-    return new Param(name, Type.STRING, required, description, List.of(), null, null, List.of(), 0);
+  public static ToolParam string(String name, boolean required, @Nullable String description) {
+    return new ToolParam(name, Type.STRING, required, description, List.of(), null, null, List.of(), 0);
   }
 
-  static Param oneOf(String name, boolean required, @Nullable String description, String... values) {
-    return new Param(name, Type.STRING, required, description, List.of(values), null, null, List.of(), 0);
+  public static ToolParam oneOf(String name, boolean required, @Nullable String description, String... values) {
+    return new ToolParam(name, Type.STRING, required, description, List.of(values), null, null, List.of(), 0);
   }
 
-  static Param number(String name, boolean required, @Nullable String description, double min, double max) {
-    return new Param(name, Type.NUMBER, required, description, List.of(), min, max, List.of(), 0);
+  public static ToolParam number(String name, boolean required, @Nullable String description, double min, double max) {
+    return new ToolParam(name, Type.NUMBER, required, description, List.of(), min, max, List.of(), 0);
   }
 
-  static Param bool(String name, boolean required, @Nullable String description) {
-    return new Param(name, Type.BOOLEAN, required, description, List.of(), null, null, List.of(), 0);
+  public static ToolParam bool(String name, boolean required, @Nullable String description) {
+    return new ToolParam(name, Type.BOOLEAN, required, description, List.of(), null, null, List.of(), 0);
   }
 
-  static Param strings(String name, boolean required, @Nullable String description, int maxItems) {
-    return new Param(name, Type.STRING_LIST, required, description, List.of(), null, null, List.of(), maxItems);
+  public static ToolParam strings(String name, boolean required, @Nullable String description, int maxItems) {
+    return new ToolParam(name, Type.STRING_LIST, required, description, List.of(), null, null, List.of(), maxItems);
   }
 
-  static Param objects(String name, boolean required, @Nullable String description, int maxItems, Param... fields) {
-    return new Param(name, Type.OBJECT_LIST, required, description, List.of(), null, null, List.of(fields), maxItems);
+  public static ToolParam objects(String name, boolean required, @Nullable String description, int maxItems, ToolParam... fields) {
+    return new ToolParam(name, Type.OBJECT_LIST, required, description, List.of(), null, null, List.of(fields), maxItems);
+  }
+
+  /** The argument's name as clients send it. */
+  public String name() {
+    return name;
+  }
+
+  /** Whether every call must carry it. */
+  public boolean required() {
+    return required;
   }
 
   /** This argument's JSON Schema. */
-  Map<String, Object> schema() {
+  public Map<String, Object> schema() {
     Map<String, Object> schema = new LinkedHashMap<>();
     switch (type) {
       case STRING -> {
@@ -103,10 +130,10 @@ final class Param {
     return schema;
   }
 
-  static Map<String, Object> objectSchema(List<Param> params) {
+  static Map<String, Object> objectSchema(List<ToolParam> params) {
     Map<String, Object> properties = new LinkedHashMap<>();
     List<String> required = new ArrayList<>();
-    for (Param param : params) {
+    for (ToolParam param : params) {
       properties.put(param.name, param.schema());
       if (param.required) {
         required.add(param.name);
@@ -127,17 +154,17 @@ final class Param {
    * {@code Double}, absent and {@code null} values are left out. Problems are added to
    * {@code errors} as sentences naming the argument.
    */
-  static Map<String, Object> parseObject(List<Param> params, Map<String, ? extends @Nullable Object> raw, String prefix,
+  static Map<String, Object> parseObject(List<ToolParam> params, Map<String, ? extends @Nullable Object> raw, String prefix,
       List<String> errors) {
     Map<String, Object> parsed = new LinkedHashMap<>();
-    Map<String, Param> byName = new LinkedHashMap<>();
+    Map<String, ToolParam> byName = new LinkedHashMap<>();
     params.forEach(param -> byName.put(param.name, param));
     for (Map.Entry<String, ? extends @Nullable Object> entry : raw.entrySet()) {
       if (!byName.containsKey(entry.getKey())) {
         errors.add("unknown argument '" + prefix + entry.getKey() + "'; known: " + String.join(", ", byName.keySet()));
       }
     }
-    for (Param param : params) {
+    for (ToolParam param : params) {
       Object value = raw.get(param.name);
       if (value == null) {
         if (param.required) {

@@ -1,10 +1,16 @@
-package dev.zen.agent;
+package dev.zen.agent.consensus;
 
-import dev.zen.internal.Futures;
+import dev.zen.agent.Prompts;
+import dev.zen.agent.ToolArguments;
+import dev.zen.agent.ToolContext;
+import dev.zen.agent.ToolOutcome;
+import dev.zen.agent.ToolParam;
+import dev.zen.agent.ZenTool;
 import dev.zen.gateway.ModelFanOut;
 import dev.zen.gateway.ModelOutcome;
 import dev.zen.gateway.ModelSpec;
 import dev.zen.gateway.ToolCategory;
+import dev.zen.internal.Futures;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatReply;
@@ -31,33 +37,34 @@ import org.jspecify.annotations.Nullable;
  * one model synthesizes their answers. A model that fails is reported next to the others' answers;
  * only when all fail is the call an error.
  */
-final class ConsensusTool extends ZenTool {
+public final class ConsensusTool extends ZenTool {
   static final int MAX_MODELS = 8;
   static final List<String> STANCES = List.of("for", "against", "neutral");
 
-  ConsensusTool() {
+  public ConsensusTool() {
     super("consensus", "Consult several models in parallel on a proposal, each with a stance (for, against, neutral) "
         + "and blind to the others, then synthesize their views into one recommendation; 'model' is the synthesizer.",
-        List.of(PROMPT,
-            Param.objects("models", true, "Models to consult, each {model, stance, stance_prompt}", MAX_MODELS,
-                Param.string("model", true, null),
-                Param.oneOf("stance", false, null, "for", "against", "neutral"),
-                Param.string("stance_prompt", false, "Replaces the stance's default instructions")),
-            FILES, IMAGES, MODEL, TEMPERATURE, CONTINUATION));
+        List.of(ToolParam.PROMPT,
+            ToolParam.objects("models", true, "Models to consult, each {model, stance, stance_prompt}", MAX_MODELS,
+                ToolParam.string("model", true, null),
+                ToolParam.oneOf("stance", false, null, "for", "against", "neutral"),
+                ToolParam.string("stance_prompt", false, "Replaces the stance's default instructions")),
+            ToolParam.FILES, ToolParam.IMAGES, ToolParam.MODEL, ToolParam.TEMPERATURE, ToolParam.CONTINUATION));
   }
 
   @Override
-  List<String> check(Map<String, Object> arguments) {
+  protected List<String> check(ToolArguments arguments) {
     List<String> errors = new ArrayList<>();
-    List<Map<String, Object>> entries = entries(arguments);
+    List<ToolArguments> entries = arguments.objects("models");
     if (entries.size() < 2) {
       errors.add("consensus needs at least two entries in 'models' (the same model may appear with different stances)");
     }
     Set<String> seen = new HashSet<>();
-    for (Map<String, Object> entry : entries) {
-      String key = ((String) entry.get("model")).trim().toLowerCase(Locale.ROOT) + "/" + stance(entry);
+    for (ToolArguments entry : entries) {
+      String model = entry.string("model").orElse("");
+      String key = model.trim().toLowerCase(Locale.ROOT) + "/" + stance(entry);
       if (!seen.add(key)) {
-        errors.add("'models' lists " + entry.get("model") + " with stance " + stance(entry)
+        errors.add("'models' lists " + model + " with stance " + stance(entry)
             + " twice; give each repeated model a different stance");
       }
     }
@@ -65,29 +72,24 @@ final class ConsensusTool extends ZenTool {
   }
 
   @Override
-  List<String> requestedModels(Map<String, Object> arguments, String defaultModel) {
+  protected List<String> requestedModels(ToolArguments arguments, String defaultModel) {
     List<String> names = new ArrayList<>(super.requestedModels(arguments, defaultModel));
-    entries(arguments).forEach(entry -> names.add((String) entry.get("model")));
+    arguments.objects("models").forEach(entry -> names.add(entry.string("model").orElseThrow()));
     return names;
   }
 
   @Override
-  ToolCategory category() {
+  protected ToolCategory category() {
     return ToolCategory.EXTENDED_REASONING;
   }
 
   @Override
-  boolean usesModel() {
+  protected boolean usesModel() {
     return true;
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> entries(Map<String, Object> arguments) {
-    return arguments.get("models") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
-  }
-
-  private static String stance(Map<String, Object> entry) {
-    return entry.get("stance") instanceof String stance ? stance : "neutral";
+  private static String stance(ToolArguments entry) {
+    return entry.string("stance").orElse("neutral");
   }
 
   /** One consulted model's answer or failure. */
@@ -106,45 +108,45 @@ final class ConsensusTool extends ZenTool {
   }
 
   @Override
-  ToolNode node() {
-    return (turn, node) -> {
-      List<Map<String, Object>> entries = turn.objects("models");
-      List<ModelSpec> consulted = turn.models.subList(1, turn.models.size());
-      ModelSpec synthesizer = turn.model();
-      String proposal = turn.prompt();
-      Double temperature = turn.number("temperature");
-      List<ChatRequest> requests = new ArrayList<>();
-      List<String> stances = new ArrayList<>();
-      for (int i = 0; i < entries.size(); i++) {
-        Map<String, Object> entry = entries.get(i);
-        String stance = stance(entry);
-        String stancePrompt = entry.get("stance_prompt") instanceof String custom && !custom.isBlank()
-            ? custom : Prompts.get("stance_" + stance);
-        String system = Prompts.fill(Prompts.get("consensus"), Map.of("stance", stancePrompt));
-        // Each request holds the proposal, the files and the conversation, never another answer.
-        requests.add(ModelCalls.request(consulted.get(i), turn.messages(system, "Proposal to evaluate:\n" + proposal),
-            temperature));
-        stances.add(stance);
-      }
-      CompletableFuture<List<ModelOutcome>> all = ModelFanOut.ask(new Reporting(turn, entries.size()), requests);
-      CompletableFuture<Outcome> outcome = all.thenCompose(outcomes -> {
-        List<Opinion> opinions = new ArrayList<>();
-        for (int i = 0; i < outcomes.size(); i++) {
-          ModelOutcome result = outcomes.get(i);
-          if (result instanceof ModelOutcome.Answered answered) {
-            opinions.add(new Opinion(answered.model(), stances.get(i), answered.reply().text(), null,
-                answered.reply().latency().toMillis()));
-          } else if (result instanceof ModelOutcome.Failed failed) {
-            if (failed.error() instanceof CancellationException cancelled) {
-              throw cancelled;
-            }
-            opinions.add(new Opinion(failed.model(), stances.get(i), null, Futures.describe(failed.error()), 0));
+  protected CompletableFuture<ToolOutcome> run(ToolContext context) {
+    List<ToolArguments> entries = context.arguments().objects("models");
+    List<ModelSpec> consulted = context.models().subList(1, context.models().size());
+    ModelSpec synthesizer = context.model();
+    String proposal = context.prompt();
+    List<ChatRequest> requests = new ArrayList<>();
+    List<String> stances = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      ToolArguments entry = entries.get(i);
+      String stance = stance(entry);
+      String stancePrompt = entry.string("stance_prompt").filter(custom -> !custom.isBlank())
+          .orElseGet(() -> prompt("stance_" + stance));
+      String system = Prompts.fill(prompt("consensus"), Map.of("stance", stancePrompt));
+      // Each request holds the proposal, the files and the conversation, never another answer.
+      requests.add(context.request(consulted.get(i), context.messages(system, "Proposal to evaluate:\n" + proposal)));
+      stances.add(stance);
+    }
+    CompletableFuture<List<ModelOutcome>> all = ModelFanOut.ask(new Reporting(context, entries.size()), requests);
+    CompletableFuture<ToolOutcome> outcome = all.thenCompose(outcomes -> {
+      List<Opinion> opinions = new ArrayList<>();
+      for (int i = 0; i < outcomes.size(); i++) {
+        ModelOutcome result = outcomes.get(i);
+        if (result instanceof ModelOutcome.Answered answered) {
+          opinions.add(new Opinion(answered.model(), stances.get(i), answered.reply().text(), null,
+              answered.reply().latency().toMillis()));
+        } else if (result instanceof ModelOutcome.Failed failed) {
+          if (failed.error() instanceof CancellationException cancelled) {
+            throw cancelled;
           }
+          opinions.add(new Opinion(failed.model(), stances.get(i), null, Futures.describe(failed.error()), 0));
         }
-        return synthesize(turn, synthesizer, proposal, opinions);
-      });
-      return Futures.cancelling(outcome, all);
-    };
+      }
+      return synthesize(context, synthesizer, proposal, opinions);
+    });
+    return Futures.cancelling(outcome, all);
+  }
+
+  private static String prompt(String name) {
+    return Prompts.load(ConsensusTool.class, name + ".txt");
   }
 
   /**
@@ -152,21 +154,21 @@ final class ConsensusTool extends ZenTool {
    * as each model answers, so a client sees the consultation advance.
    */
   private static final class Reporting implements ModelGateway {
-    private final Turn turn;
+    private final ToolContext context;
     private final int total;
     private final AtomicInteger done = new AtomicInteger();
 
-    Reporting(Turn turn, int total) {
-      this.turn = turn;
+    Reporting(ToolContext context, int total) {
+      this.context = context;
       this.total = total;
     }
 
     @Override
     public CompletableFuture<ChatReply> complete(ChatRequest request) {
-      CompletableFuture<ChatReply> call = ModelCalls.complete(turn, request);
+      CompletableFuture<ChatReply> call = context.complete(request);
       call.whenComplete((reply, error) -> {
         if (!call.isCancelled()) {
-          turn.progress.report("consensus: " + request.model() + (error == null ? " answered" : " failed")
+          context.progress("consensus: " + request.model() + (error == null ? " answered" : " failed")
               + " (" + done.incrementAndGet() + "/" + total + ")");
         }
       });
@@ -180,11 +182,11 @@ final class ConsensusTool extends ZenTool {
 
     @Override
     public CompletableFuture<List<ModelInfo>> models() {
-      return turn.engine.gateway.models();
+      return context.gateway().models();
     }
   }
 
-  private static CompletableFuture<Outcome> synthesize(Turn turn, ModelSpec synthesizer, String proposal,
+  private static CompletableFuture<ToolOutcome> synthesize(ToolContext context, ModelSpec synthesizer, String proposal,
       List<Opinion> opinions) {
     List<Map<String, Object>> responses = opinions.stream().map(Opinion::toMap).toList();
     List<Opinion> answers = opinions.stream().filter(opinion -> opinion.error() == null).toList();
@@ -193,19 +195,17 @@ final class ConsensusTool extends ZenTool {
       opinions.forEach(o -> text.append("\n- ").append(o.model()).append(" (").append(o.stance()).append("): ")
           .append(o.error()));
       text.append("\nTry again, or consult other models (see listmodels).");
-      return CompletableFuture.completedFuture(new Outcome("error", text.toString(), Map.of("responses", responses),
-          true, null, false));
+      return CompletableFuture.completedFuture(ToolOutcome.error(text.toString()).withExtra(Map.of("responses", responses)));
     }
     StringBuilder evaluations = new StringBuilder("Proposal:\n").append(proposal).append("\n\n");
     for (Opinion opinion : opinions) {
       evaluations.append("### ").append(opinion.model()).append(" (stance: ").append(opinion.stance()).append(")\n")
           .append(opinion.error() == null ? opinion.text() : "(no answer: " + opinion.error() + ")").append("\n\n");
     }
-    List<ChatMessage> messages = List.of(ChatMessage.system(Prompts.get("consensus_synthesis")),
+    List<ChatMessage> messages = List.of(ChatMessage.system(prompt("consensus_synthesis")),
         ChatMessage.user(evaluations.toString()));
-    turn.progress.report("consensus: " + synthesizer.name() + " is synthesizing " + answers.size() + " answers");
-    CompletableFuture<ChatReply> call = ModelCalls.complete(turn, ModelCalls.request(synthesizer, messages,
-        turn.number("temperature")));
+    context.progress("consensus: " + synthesizer.name() + " is synthesizing " + answers.size() + " answers");
+    CompletableFuture<ChatReply> call = context.complete(context.request(synthesizer, messages));
     return Futures.cancelling(call.handle((reply, error) -> {
       Throwable cause = error == null ? null : Futures.unwrap(error);
       if (cause instanceof CancellationException) {
@@ -237,7 +237,7 @@ final class ConsensusTool extends ZenTool {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("responses", responses);
       extra.put("synthesis", synthesis);
-      return new Outcome("success", text.toString().strip(), extra, false, synthesizer.name(), true);
+      return ToolOutcome.answer(text.toString().strip(), synthesizer.name()).withExtra(extra);
     }), call);
   }
 }
