@@ -70,11 +70,13 @@ final class AgentEngine implements AutoCloseable {
       errors.addAll(tool.check(args));
     }
     if (errors.isEmpty()) {
-      for (String argument : List.of("absolute_file_paths", "images")) {
-        for (String path : args.strings(argument)) {
-          String problem = services.rules().lexicalProblem(path, argument);
-          if (problem != null) {
-            errors.add(problem);
+      for (ToolParam param : tool.params()) {
+        if (param.isPathList()) {
+          for (String path : args.strings(param.name())) {
+            String problem = services.rules().lexicalProblem(path, param.name());
+            if (problem != null) {
+              errors.add(problem);
+            }
           }
         }
       }

@@ -76,7 +76,7 @@ final class Call implements ToolContext {
 
   @Override
   public String prompt() {
-    String inline = args.string("prompt").orElse(null);
+    String inline = args.string(tool.promptArgument()).orElse(null);
     String fromFile = files.promptFromFile();
     if (fromFile == null) {
       return inline == null ? "" : inline;
@@ -135,6 +135,11 @@ final class Call implements ToolContext {
     user.append(request);
     messages.add(ChatMessage.user(user.toString()));
     return messages;
+  }
+
+  @Override
+  public CompletableFuture<Void> attachFiles(List<String> paths, String request) {
+    return FileStage.attach(this, paths, request);
   }
 
   @Override

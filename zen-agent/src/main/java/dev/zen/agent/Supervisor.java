@@ -51,7 +51,7 @@ final class Supervisor implements AgentFlow.Stage {
             + "the prompt what the model needs from this one.")));
       }
     }
-    String prompt = call.args.string("prompt").orElse(null);
+    String prompt = call.args.string(call.tool.promptArgument()).orElse(null);
     if (prompt != null && prompt.length() > options.maxPromptChars()) {
       String how = call.tool.usesFiles()
           ? "Save the prompt text to a file named " + FileLoader.PROMPT_FILE + " and call this tool again with an "

@@ -40,6 +40,10 @@ public final class ToolArguments {
     return values.get(name) instanceof Double number ? Optional.of(number) : Optional.empty();
   }
 
+  public Optional<Integer> integer(String name) {
+    return values.get(name) instanceof Integer number ? Optional.of(number) : Optional.empty();
+  }
+
   public Optional<Boolean> bool(String name) {
     return values.get(name) instanceof Boolean flag ? Optional.of(flag) : Optional.empty();
   }

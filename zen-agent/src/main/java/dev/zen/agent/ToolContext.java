@@ -60,6 +60,17 @@ public interface ToolContext {
    */
   List<ChatMessage> messages(String systemPrompt, String request);
 
+  /**
+   * Loads {@code paths} (absolute; directories expanded) and the files earlier turns of the
+   * conversation named, newest first, within what the model's window leaves after
+   * {@code request} and a share for the history; later {@link #messages} calls embed them, and
+   * the result reports them. For tools that load files only sometimes (a workflow's final step);
+   * tools that declare {@link ToolParam#FILES} get theirs before they run. Fails with
+   * {@link dev.zen.InvalidRequestException} when a path resolves to a refused location, and with
+   * {@link dev.zen.ContextLengthExceededException} when {@code request} alone does not fit.
+   */
+  CompletableFuture<Void> attachFiles(List<String> paths, String request);
+
   /** A request for {@code model} with the call's {@code temperature} argument fitted to what it accepts. */
   ChatRequest request(ModelSpec model, List<ChatMessage> messages);
 

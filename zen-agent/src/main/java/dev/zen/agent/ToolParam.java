@@ -1,5 +1,6 @@
 package dev.zen.agent;
 
+import dev.zen.spi.StateValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -16,17 +17,19 @@ import org.jspecify.annotations.Nullable;
  * describe them once, which keeps tool lists small.
  *
  * <p>Declaring {@link #FILES} makes a tool go through the file stage; {@link #CONTINUATION} makes
- * its calls part of a conversation thread (see {@link ZenTool}).
+ * its calls part of a conversation thread (see {@link ZenTool}). Every {@linkplain #paths path
+ * list} is checked by the agent's path rules (absolute, no {@code ..}, no system directories)
+ * before the tool runs.
  */
 public final class ToolParam {
-  enum Type { STRING, NUMBER, BOOLEAN, STRING_LIST, OBJECT_LIST }
+  enum Type { STRING, NUMBER, INTEGER, BOOLEAN, STRING_LIST, OBJECT_LIST }
 
   /** The request text (required). A {@code prompt.txt} among the files replaces or precedes it. */
   public static final ToolParam PROMPT = string("prompt", true, null);
   /** Absolute paths of files or directories to embed. */
-  public static final ToolParam FILES = strings("absolute_file_paths", false, null, 200);
-  /** Absolute paths of images the request refers to. */
-  public static final ToolParam IMAGES = strings("images", false, null, 20);
+  public static final ToolParam FILES = paths("absolute_file_paths", false, null, 200);
+  /** Absolute paths of images (or {@code data:} URLs) the request refers to. */
+  public static final ToolParam IMAGES = paths("images", false, null, 20);
   /** The model to ask, or {@code auto}. */
   public static final ToolParam MODEL = string("model", false, null);
   /** Sampling temperature, 0 to 2; fitted to what the model accepts. */
@@ -43,10 +46,17 @@ public final class ToolParam {
   final @Nullable Double max;
   final List<ToolParam> fields;
   final int maxItems;
+  /** For object lists: whether objects may carry fields beyond {@link #fields} (kept as sent). */
+  final boolean open;
+  /** For string lists: whether the strings are file paths the agent's path rules check. */
+  final boolean paths;
 
   private ToolParam(String name, Type type, boolean required, @Nullable String description, List<String> enumValues,
-      @Nullable Double min, @Nullable Double max, List<ToolParam> fields, int maxItems) {
-    this.name = name;
+      @Nullable Double min, @Nullable Double max, List<ToolParam> fields, int maxItems, boolean open, boolean paths) {
+    this.name = Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("a parameter needs a name");
+    }
     this.type = type;
     this.required = required;
     this.description = description;
@@ -55,30 +65,75 @@ public final class ToolParam {
     this.max = max;
     this.fields = List.copyOf(fields);
     this.maxItems = maxItems;
+    this.open = open;
+    this.paths = paths;
   }
 
+  private static ToolParam of(String name, Type type, boolean required, @Nullable String description) {
+    return new ToolParam(name, type, required, description, List.of(), null, null, List.of(), 0, false, false);
+  }
+
+  /** A string. */
   public static ToolParam string(String name, boolean required, @Nullable String description) {
-    return new ToolParam(name, Type.STRING, required, description, List.of(), null, null, List.of(), 0);
+    return of(name, Type.STRING, required, description);
   }
 
+  /** A string from a fixed set of values. */
   public static ToolParam oneOf(String name, boolean required, @Nullable String description, String... values) {
-    return new ToolParam(name, Type.STRING, required, description, List.of(values), null, null, List.of(), 0);
+    if (values.length == 0) {
+      throw new IllegalArgumentException("parameter '" + name + "' needs at least one value");
+    }
+    return new ToolParam(name, Type.STRING, required, description, List.of(values), null, null, List.of(), 0, false,
+        false);
   }
 
+  /** A number between {@code min} and {@code max} (arrives as {@code Double}). */
   public static ToolParam number(String name, boolean required, @Nullable String description, double min, double max) {
-    return new ToolParam(name, Type.NUMBER, required, description, List.of(), min, max, List.of(), 0);
+    return new ToolParam(name, Type.NUMBER, required, description, List.of(), min, max, List.of(), 0, false, false);
   }
 
+  /** A whole number of at least {@code min} (arrives as {@code Integer}). */
+  public static ToolParam integer(String name, boolean required, @Nullable String description, int min) {
+    return new ToolParam(name, Type.INTEGER, required, description, List.of(), (double) min, null, List.of(), 0, false,
+        false);
+  }
+
+  /** True or false. */
   public static ToolParam bool(String name, boolean required, @Nullable String description) {
-    return new ToolParam(name, Type.BOOLEAN, required, description, List.of(), null, null, List.of(), 0);
+    return of(name, Type.BOOLEAN, required, description);
   }
 
+  /** A list of strings, at most {@code maxItems} (0: no limit). */
   public static ToolParam strings(String name, boolean required, @Nullable String description, int maxItems) {
-    return new ToolParam(name, Type.STRING_LIST, required, description, List.of(), null, null, List.of(), maxItems);
+    return new ToolParam(name, Type.STRING_LIST, required, description, List.of(), null, null, List.of(), maxItems,
+        false, false);
   }
 
-  public static ToolParam objects(String name, boolean required, @Nullable String description, int maxItems, ToolParam... fields) {
-    return new ToolParam(name, Type.OBJECT_LIST, required, description, List.of(), null, null, List.of(fields), maxItems);
+  /**
+   * A list of file paths, at most {@code maxItems} (0: no limit): each must be absolute and pass
+   * the agent's path rules, or the call is refused before the tool runs.
+   */
+  public static ToolParam paths(String name, boolean required, @Nullable String description, int maxItems) {
+    return new ToolParam(name, Type.STRING_LIST, required, description, List.of(), null, null, List.of(), maxItems,
+        false, true);
+  }
+
+  /** A non-empty list of objects with exactly these fields, at most {@code maxItems} (0: no limit). */
+  public static ToolParam objects(String name, boolean required, @Nullable String description, int maxItems,
+      ToolParam... fields) {
+    return new ToolParam(name, Type.OBJECT_LIST, required, description, List.of(), null, null, List.of(fields), maxItems,
+        false, false);
+  }
+
+  /**
+   * A list of objects whose known {@code fields} are checked and whose other fields are kept as
+   * sent (JSON values): for conventions agents extend, such as an issue's {@code file} or
+   * {@code line} beside its {@code severity}.
+   */
+  public static ToolParam openObjects(String name, boolean required, @Nullable String description, int maxItems,
+      ToolParam... fields) {
+    return new ToolParam(name, Type.OBJECT_LIST, required, description, List.of(), null, null, List.of(fields), maxItems,
+        true, false);
   }
 
   /** The argument's name as clients send it. */
@@ -91,6 +146,11 @@ public final class ToolParam {
     return required;
   }
 
+  /** Whether the argument is a list of file paths the agent's path rules check. */
+  public boolean isPathList() {
+    return paths;
+  }
+
   /** This argument's JSON Schema. */
   public Map<String, Object> schema() {
     Map<String, Object> schema = new LinkedHashMap<>();
@@ -101,10 +161,10 @@ public final class ToolParam {
           schema.put("enum", enumValues);
         }
       }
-      case NUMBER -> {
-        schema.put("type", "number");
+      case NUMBER, INTEGER -> {
+        schema.put("type", type == Type.NUMBER ? "number" : "integer");
         if (min != null) {
-          schema.put("minimum", min);
+          schema.put("minimum", type == Type.NUMBER ? min : (Object) min.intValue());
         }
         if (max != null) {
           schema.put("maximum", max);
@@ -117,8 +177,15 @@ public final class ToolParam {
       }
       case OBJECT_LIST -> {
         schema.put("type", "array");
-        schema.put("items", objectSchema(fields));
-        schema.put("minItems", 1);
+        if (open) {
+          Map<String, Object> items = objectSchema(fields);
+          items.remove("additionalProperties");
+          items.remove("required");
+          schema.put("items", items);
+        } else {
+          schema.put("items", objectSchema(fields));
+          schema.put("minItems", 1);
+        }
       }
     }
     if (maxItems > 0) {
@@ -151,17 +218,31 @@ public final class ToolParam {
 
   /**
    * Checks and normalizes raw JSON-decoded arguments against {@code params}: numbers become
-   * {@code Double}, absent and {@code null} values are left out. Problems are added to
-   * {@code errors} as sentences naming the argument.
+   * {@code Double}, whole numbers {@code Integer}, absent and {@code null} values are left out.
+   * Problems are added to {@code errors} as sentences naming the argument.
    */
   static Map<String, Object> parseObject(List<ToolParam> params, Map<String, ? extends @Nullable Object> raw, String prefix,
       List<String> errors) {
+    return parseObject(params, raw, prefix, errors, false);
+  }
+
+  private static Map<String, Object> parseObject(List<ToolParam> params, Map<String, ? extends @Nullable Object> raw,
+      String prefix, List<String> errors, boolean keepUnknown) {
     Map<String, Object> parsed = new LinkedHashMap<>();
     Map<String, ToolParam> byName = new LinkedHashMap<>();
     params.forEach(param -> byName.put(param.name, param));
     for (Map.Entry<String, ? extends @Nullable Object> entry : raw.entrySet()) {
-      if (!byName.containsKey(entry.getKey())) {
+      if (byName.containsKey(entry.getKey())) {
+        continue;
+      }
+      if (!keepUnknown) {
         errors.add("unknown argument '" + prefix + entry.getKey() + "'; known: " + String.join(", ", byName.keySet()));
+      } else if (entry.getValue() != null) {
+        try {
+          parsed.put(entry.getKey(), StateValues.freeze(entry.getValue()));
+        } catch (IllegalArgumentException e) {
+          errors.add("argument '" + prefix + entry.getKey() + "' is not a JSON value");
+        }
       }
     }
     for (ToolParam param : params) {
@@ -203,6 +284,17 @@ public final class ToolParam {
         }
         return number;
       }
+      case INTEGER -> {
+        Double number = toDouble(value);
+        if (number == null || number != Math.rint(number) || Math.abs(number) > Integer.MAX_VALUE) {
+          return wrongType(path, value, errors);
+        }
+        if (min != null && number < min) {
+          errors.add("argument '" + path + "' must be at least " + format(min) + ", was " + value);
+          return null;
+        }
+        return number.intValue();
+      }
       case BOOLEAN -> {
         return value instanceof Boolean ? value : wrongType(path, value, errors);
       }
@@ -228,7 +320,7 @@ public final class ToolParam {
         if (!(value instanceof List<?> list)) {
           return wrongType(path, value, errors);
         }
-        if (list.isEmpty()) {
+        if (list.isEmpty() && !open) {
           errors.add("argument '" + path + "' must not be empty");
           return null;
         }
@@ -244,7 +336,7 @@ public final class ToolParam {
           }
           Map<String, @Nullable Object> fieldsByName = new LinkedHashMap<>();
           map.forEach((key, item) -> fieldsByName.put(String.valueOf(key), item));
-          objects.add(parseObject(fields, fieldsByName, path + "[" + i + "].", errors));
+          objects.add(parseObject(fields, fieldsByName, path + "[" + i + "].", errors, open));
         }
         return objects;
       }
@@ -261,6 +353,7 @@ public final class ToolParam {
     return switch (type) {
       case STRING -> enumValues.isEmpty() ? "a string" : "one of " + String.join(", ", enumValues);
       case NUMBER -> "a number";
+      case INTEGER -> "a whole number";
       case BOOLEAN -> "true or false";
       case STRING_LIST -> "an array of strings";
       case OBJECT_LIST -> "an array of objects";
@@ -300,5 +393,10 @@ public final class ToolParam {
       return "an object";
     }
     return "a " + Objects.toString(value.getClass().getSimpleName());
+  }
+
+  @Override
+  public String toString() {
+    return "ToolParam[" + name + ", " + typeName() + (required ? ", required" : "") + "]";
   }
 }

@@ -87,6 +87,15 @@ public abstract class ZenTool {
     return ToolCategory.BALANCED;
   }
 
+  /**
+   * The argument holding the request text: what {@link ToolContext#prompt()} returns, what the
+   * conversation stores as the user's turn, and what the agent's size limit applies to. Default
+   * {@code prompt}; workflow tools use {@code step}.
+   */
+  protected String promptArgument() {
+    return ToolParam.PROMPT.name();
+  }
+
   /** Whether calls go through the model router; tools answering without a model return false. */
   protected abstract boolean usesModel();
 
