@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -112,9 +113,15 @@ final class Call implements ToolContext {
 
   @Override
   public List<ChatMessage> messages(String systemPrompt, String request) {
+    return messages(systemPrompt, request, turn -> true);
+  }
+
+  @Override
+  public List<ChatMessage> messages(String systemPrompt, String request, Predicate<ConversationTurn> accepted) {
     List<ChatMessage> messages = new ArrayList<>();
     messages.add(ChatMessage.system(systemPrompt));
-    ConversationState.History history = ConversationState.history(conversation.turns(), historyBudget);
+    ConversationState.History history = ConversationState.history(
+        conversation.turns().stream().filter(accepted).toList(), historyBudget);
     messages.addAll(history.messages());
     StringBuilder user = new StringBuilder();
     if (history.omittedTurns() > 0) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * What a {@link ZenTool} gets for one call, after the agent checked the arguments, resolved the
@@ -59,6 +60,13 @@ public interface ToolContext {
    * files left out, and {@code request}.
    */
   List<ChatMessage> messages(String systemPrompt, String request);
+
+  /**
+   * Like {@link #messages(String, String)}, with only the history turns {@code history} accepts
+   * (a workflow's expert gets the turns of other tools but not the workflow's own steps, which its
+   * request already summarizes).
+   */
+  List<ChatMessage> messages(String systemPrompt, String request, Predicate<ConversationTurn> history);
 
   /**
    * Loads {@code paths} (absolute; directories expanded) and the files earlier turns of the

@@ -164,10 +164,10 @@ public final class ToolParam {
       case NUMBER, INTEGER -> {
         schema.put("type", type == Type.NUMBER ? "number" : "integer");
         if (min != null) {
-          schema.put("minimum", type == Type.NUMBER ? min : (Object) min.intValue());
+          schema.put("minimum", bound(min));
         }
         if (max != null) {
-          schema.put("maximum", max);
+          schema.put("maximum", bound(max));
         }
       }
       case BOOLEAN -> schema.put("type", "boolean");
@@ -181,6 +181,9 @@ public final class ToolParam {
           Map<String, Object> items = objectSchema(fields);
           items.remove("additionalProperties");
           items.remove("required");
+          if (fields.isEmpty()) {
+            items.remove("properties");
+          }
           schema.put("items", items);
         } else {
           schema.put("items", objectSchema(fields));
@@ -195,6 +198,11 @@ public final class ToolParam {
       schema.put("description", description);
     }
     return schema;
+  }
+
+  /** A bound as the schema shows it: {@code 2}, not {@code 2.0}, when it is whole. */
+  private static Object bound(double value) {
+    return value == Math.rint(value) && Math.abs(value) < Integer.MAX_VALUE ? (Object) (int) value : (Object) value;
   }
 
   static Map<String, Object> objectSchema(List<ToolParam> params) {
