@@ -1,4 +1,4 @@
-package dev.zen.mcp;
+package dev.zen.mcp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

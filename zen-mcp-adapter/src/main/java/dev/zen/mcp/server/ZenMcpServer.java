@@ -1,5 +1,7 @@
-package dev.zen.mcp;
+package dev.zen.mcp.server;
 
+import dev.zen.mcp.McpAdapter;
+import dev.zen.mcp.StdioSession;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -12,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Zen's MCP server on stdio: {@code java -jar zen-mcp-server.jar [--demo]}.
+ * Zen's MCP server on stdio: {@code java -jar zen-mcp-server.jar [--demo]}. The Zen agent's tools
+ * served by {@link McpAdapter}; this class adds the environment, the process and its exit status.
  *
  * <p>Configured by environment variables ({@code CUSTOM_API_URL}, {@code CUSTOM_API_KEY},
  * {@code CUSTOM_MODEL_NAME}, {@code OPENAI_API_KEY}, {@code OPENROUTER_API_KEY},
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * with status 0 when the client closes stdin.
  */
 public final class ZenMcpServer {
+  /** The server's name in {@code initialize}, and the prefix of its tools' log notifications. */
+  static final String NAME = "zen";
   /** Exit status when the configuration is wrong. */
   static final int EXIT_CONFIGURATION = 2;
   /** Exit status when starting failed for another reason. */
@@ -74,7 +79,12 @@ public final class ZenMcpServer {
       return EXIT_FAILURE;
     }
     String version = version();
-    McpStdioServer server = McpStdioServer.start(ToolHost.of(runtime.agent()), in, out, version);
+    StdioSession server = McpAdapter.builder()
+        .serverInfo(NAME, version)
+        .title("Zen")
+        .agent(runtime.agent())
+        .build()
+        .serveStdio(in, out);
     Thread hook = new Thread(() -> {
       server.close();
       runtime.close();

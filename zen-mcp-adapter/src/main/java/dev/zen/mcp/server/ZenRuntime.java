@@ -1,8 +1,7 @@
-package dev.zen.mcp;
+package dev.zen.mcp.server;
 
 import dev.zen.ModelNotFoundException;
 import dev.zen.ZenExecutors;
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import dev.zen.agent.ZenAgent;
 import dev.zen.agent.ZenAgentOptions;
 import dev.zen.gateway.GatewayResilience;
@@ -10,12 +9,16 @@ import dev.zen.gateway.ModelRegistry;
 import dev.zen.gateway.ModelSpec;
 import dev.zen.gateway.langchain4j.OpenAiCompatibleGateway;
 import dev.zen.spi.CheckpointStore;
+import dev.zen.spi.CheckpointStoreProvider;
+import dev.zen.spi.CheckpointStoreSettings;
 import dev.zen.spi.ModelGateway;
 import dev.zen.fake.openai.FakeOpenAiServer;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
@@ -29,8 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ZenRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZenRuntime.class);
-  private static final String REDIS_STORE = "dev.zen.checkpoint.redis.RedisCheckpointStore";
-  private static final String REDIS_OPTIONS = "dev.zen.checkpoint.redis.RedisCheckpointStoreOptions";
+  /** The store when REDIS_URL is unset (zen-checkpoint-memory's provider). */
+  static final String MEMORY_URL = "memory:";
 
   private final Deque<AutoCloseable> owned;
   private boolean closed;
@@ -40,6 +43,8 @@ final class ZenRuntime implements AutoCloseable {
 
   private ZenRuntime(ServerConfig config, Deque<AutoCloseable> owned) {
     this.owned = owned;
+    // First: a store module that is missing or refuses the URL stops the server before anything starts.
+    CheckpointStore store = own(store(config));
     // Blocking model calls get their own executor: sharing the agent's would let, on JDK 17's
     // bounded pool, running graphs take every thread their model calls need.
     ExecutorService gatewayExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-gateway"));
@@ -61,7 +66,6 @@ final class ZenRuntime implements AutoCloseable {
           endpoint.source()));
     }
     ModelRegistry models = registry(config);
-    CheckpointStore store = own(store(config));
     ExecutorService agentExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-agent"));
     this.storeDescription = store.getClass().getSimpleName();
     this.agent = own(ZenAgent.builder()
@@ -93,7 +97,7 @@ final class ZenRuntime implements AutoCloseable {
    * Starts the backends. On failure whatever was started is closed again.
    *
    * @throws ConfigurationException when the configuration cannot work (unknown default model,
-   *     REDIS_URL without the Redis module)
+   *     REDIS_URL without the Redis module or refused by it)
    */
   static ZenRuntime start(ServerConfig config) {
     Deque<AutoCloseable> owned = new ArrayDeque<>();
@@ -132,49 +136,50 @@ final class ZenRuntime implements AutoCloseable {
     return models;
   }
 
-  private static CheckpointStore store(ServerConfig config) {
+  /**
+   * The checkpoint store for REDIS_URL's scheme, or for {@code memory:} when it is unset, from the
+   * store modules on the class path ({@link ServiceLoader} with the context class loader). A
+   * module that is missing is a configuration error naming it, never a silent fallback: a user
+   * who set REDIS_URL expects conversations to survive a restart.
+   */
+  static CheckpointStore store(ServerConfig config) {
     Duration ttl = config.agentOptions().conversationTimeout();
     String redisUrl = config.redisUrl().orElse(null);
-    if (redisUrl == null) {
-      return MemoryCheckpointStore.builder().idleTtl(ttl).build();
+    String url = redisUrl == null ? MEMORY_URL : redisUrl;
+    String scheme = url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT);
+    CheckpointStoreProvider provider = provider(scheme);
+    if (provider == null) {
+      throw new ConfigurationException(redisUrl == null
+          ? "no checkpoint store is on the class path: add zen-checkpoint-memory (conversations in memory), or "
+              + "set " + ServerConfig.REDIS_URL + " and add zen-checkpoint-redis"
+          : ServerConfig.REDIS_URL + " is set, but no checkpoint store for " + scheme + ":// URLs is on the class "
+              + "path: add zen-checkpoint-redis to it (the runnable jar has it), or unset " + ServerConfig.REDIS_URL
+              + " to keep conversations in memory");
     }
-    CheckpointStore redis = redisStore(redisUrl, ttl);
-    if (redis == null) {
-      LOG.warn("{} is set but zen-checkpoint-redis is not on the class path; conversations stay in memory "
-          + "and are lost on restart", ServerConfig.REDIS_URL);
-      return MemoryCheckpointStore.builder().idleTtl(ttl).build();
+    CheckpointStoreSettings settings = CheckpointStoreSettings.builder().ttl(ttl).build();
+    try {
+      return provider.create(url, settings);
+    } catch (IllegalArgumentException e) {
+      // The URL is not repeated: it may hold a password.
+      throw new ConfigurationException((redisUrl == null ? "the memory store" : ServerConfig.REDIS_URL)
+          + " was refused by " + provider.name() + ": " + e.getMessage(), e);
+    } catch (LinkageError e) {
+      throw new ConfigurationException(provider.name() + " is on the class path without what it needs (" + e
+          + "); add the module with its dependencies, as the runnable jar has them", e);
     }
-    return redis;
   }
 
-  /**
-   * The Redis store, found by name: the Redis module is an optional dependency, so an embedder
-   * without it (and without Lettuce and Netty) still runs this class. Null when it is absent.
-   */
-  private static @Nullable CheckpointStore redisStore(String url, Duration ttl) {
-    Class<?> storeClass;
-    Class<?> optionsClass;
+  private static @Nullable CheckpointStoreProvider provider(String scheme) {
     try {
-      storeClass = Class.forName(REDIS_STORE);
-      optionsClass = Class.forName(REDIS_OPTIONS);
-    } catch (ClassNotFoundException e) {
+      for (CheckpointStoreProvider provider : ServiceLoader.load(CheckpointStoreProvider.class)) {
+        if (provider.schemes().contains(scheme)) {
+          return provider;
+        }
+      }
       return null;
-    }
-    try {
-      Object options = optionsClass.getMethod("builder").invoke(null);
-      options = options.getClass().getMethod("ttl", Duration.class).invoke(options, ttl);
-      options = options.getClass().getMethod("build").invoke(options);
-      Object builder = storeClass.getMethod("builder", String.class).invoke(null, url);
-      builder = builder.getClass().getMethod("options", optionsClass).invoke(builder, options);
-      return (CheckpointStore) builder.getClass().getMethod("build").invoke(builder);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      // The URL is not repeated: it may hold a password.
-      throw new ConfigurationException(ServerConfig.REDIS_URL + " was refused by the Redis store: "
-          + cause.getMessage(), cause);
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException("zen-checkpoint-redis on the class path does not match this server's "
-          + "version; use the same Zen version for both", e);
+    } catch (ServiceConfigurationError | LinkageError e) {
+      throw new ConfigurationException("a checkpoint store module on the class path cannot be loaded (" + e
+          + "); use zen-checkpoint-* modules of this server's Zen version", e);
     }
   }
 

@@ -1,5 +1,6 @@
-package dev.zen.mcp;
+package dev.zen.mcp.server;
 
+import dev.zen.mcp.RawClient;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;

@@ -1,4 +1,4 @@
-package dev.zen.mcp;
+package dev.zen.mcp.server;
 
 import dev.zen.NonRetriableException;
 

@@ -1,7 +1,8 @@
-package dev.zen.mcp;
+package dev.zen.mcp.server;
 
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenException;
+import dev.zen.internal.Futures;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
@@ -9,7 +10,6 @@ import dev.zen.spi.ModelGateway;
 import dev.zen.spi.ModelInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -59,15 +59,10 @@ final class DeferredGateway implements ModelGateway {
         result.completeExceptionally(e);
         return;
       }
-      result.whenComplete((value, error) -> {
-        if (result.isCancelled()) {
-          inner.cancel(true);
-        }
-      });
+      Futures.cancelling(result, inner);
       inner.whenComplete((value, error) -> {
         if (error != null) {
-          result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-              ? error.getCause() : error);
+          result.completeExceptionally(Futures.unwrap(error));
         } else {
           result.complete(value);
         }
@@ -77,7 +72,7 @@ final class DeferredGateway implements ModelGateway {
   }
 
   private static Throwable startFailure(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = Futures.unwrap(failure);
     return cause instanceof ZenException ? cause
         : new ServiceUnavailableException("the model gateway could not be started (" + cause
             + "); see the server's log on stderr", cause);

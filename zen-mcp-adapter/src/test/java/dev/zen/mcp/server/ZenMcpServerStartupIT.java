@@ -1,5 +1,6 @@
-package dev.zen.mcp;
+package dev.zen.mcp.server;
 
+import dev.zen.mcp.RawClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
