@@ -53,7 +53,7 @@ public final class ZenAgent implements AutoCloseable {
     this.specs = offered.values().stream().map(ZenTool::spec).toList();
     ModelGateway gateway = Objects.requireNonNull(builder.gateway);
     CheckpointStore store = Objects.requireNonNull(builder.store);
-    FileRules rules = FileRules.forThisMachine();
+    FileRules rules = FileRules.forThisMachine(options.refusedFiles());
     ToolContext.AgentInfo info = new ToolContext.AgentInfo(version(), List.copyOf(offered.keySet()),
         gateway.getClass().getSimpleName(), store.getClass().getSimpleName());
     AgentServices services = new AgentServices(gateway, new ModelDirectory(builder.models, gateway, builder.clock),
