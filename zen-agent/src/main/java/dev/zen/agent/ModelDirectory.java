@@ -25,13 +25,10 @@ final class ModelDirectory {
   static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
   static final Duration LISTING_TIMEOUT = Duration.ofSeconds(15);
 
-  /** The registry to resolve with, what the gateway listed, and why it listed nothing if it failed. */
-  record Snapshot(ModelRegistry registry, List<ModelInfo> listed, @Nullable String listingError) {}
-
   private final ModelRegistry base;
   private final ModelGateway gateway;
   private final Clock clock;
-  private @Nullable CompletableFuture<Snapshot> current;
+  private @Nullable CompletableFuture<ModelCatalog> current;
   private long expiresAt;
 
   ModelDirectory(ModelRegistry base, ModelGateway gateway, Clock clock) {
@@ -44,8 +41,8 @@ final class ModelDirectory {
    * The current snapshot. Never fails: a gateway that cannot list its models leaves the catalogue
    * as it is. Cancelling the returned future does not cancel the shared listing.
    */
-  CompletableFuture<Snapshot> snapshot() {
-    CompletableFuture<Snapshot> shared;
+  CompletableFuture<ModelCatalog> catalog() {
+    CompletableFuture<ModelCatalog> shared;
     synchronized (this) {
       long now = clock.millis();
       if (current == null || (current.isDone() && now >= expiresAt)) {
@@ -55,10 +52,10 @@ final class ModelDirectory {
       }
       shared = current;
     }
-    return shared.thenApply(snapshot -> snapshot);
+    return shared.thenApply(catalog -> catalog);
   }
 
-  private CompletableFuture<Snapshot> fetch() {
+  private CompletableFuture<ModelCatalog> fetch() {
     CompletableFuture<List<ModelInfo>> listing;
     try {
       listing = gateway.models();
@@ -67,21 +64,21 @@ final class ModelDirectory {
     }
     CompletableFuture<List<ModelInfo>> bounded = listing.orTimeout(LISTING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     return bounded.handle((models, error) -> {
-      Snapshot snapshot;
+      ModelCatalog catalog;
       Duration keep;
       if (error == null) {
-        snapshot = new Snapshot(base.withGatewayModels(models), List.copyOf(models), null);
+        catalog = new ModelCatalog(base.withGatewayModels(models), List.copyOf(models), null);
         keep = REFRESH;
       } else {
         String reason = Futures.describe(error);
         LOG.debug("the gateway could not list its models; using the catalogue alone: {}", reason);
-        snapshot = new Snapshot(base, List.of(), reason);
+        catalog = new ModelCatalog(base, List.of(), reason);
         keep = RETRY_AFTER_FAILURE;
       }
       synchronized (this) {
         expiresAt = clock.millis() + keep.toMillis();
       }
-      return snapshot;
+      return catalog;
     });
   }
 }

@@ -9,20 +9,31 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The agent's prompt texts, kept as resources ({@code dev/zen/graph/agent/prompts/*.txt}) so they
- * read as prose and can be changed without touching code. Placeholders are {@code {name}}.
+ * Prompt texts kept as resources beside the tool that uses them, so they read as prose and change
+ * without touching code. Placeholders are {@code {name}}.
+ *
+ * <pre>{@code
+ * String system = Prompts.load(MyTool.class, "my_tool.txt");   // dev/example/my_tool.txt
+ * String filled = Prompts.fill(system, Map.of("date", "2026-11-30"));
+ * }</pre>
  */
-final class Prompts {
+public final class Prompts {
   private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 
   private Prompts() {}
 
-  /** The prompt {@code name}; a missing resource is a packaging bug, so it fails loudly. */
-  static String get(String name) {
-    return CACHE.computeIfAbsent(name, Prompts::load);
+  /**
+   * The resource {@code name}, relative to {@code owner}'s package, stripped of leading and
+   * trailing blank space; cached. A missing resource is a packaging bug, so it fails loudly.
+   *
+   * @throws IllegalStateException when the resource is not in the jar
+   */
+  public static String load(Class<?> owner, String name) {
+    return CACHE.computeIfAbsent(owner.getName() + "/" + name, key -> read(owner, name));
   }
 
-  static String fill(String template, Map<String, String> values) {
+  /** {@code template} with each {@code {key}} replaced by its value. */
+  public static String fill(String template, Map<String, String> values) {
     String result = template;
     for (Map.Entry<String, String> entry : values.entrySet()) {
       result = result.replace("{" + entry.getKey() + "}", entry.getValue());
@@ -30,15 +41,8 @@ final class Prompts {
     return result;
   }
 
-  static String instructions(ZenAgentOptions options) {
-    return fill(get("instructions"), Map.of(
-        "max_prompt_chars", String.format("%,d", options.maxPromptChars()),
-        "default_model", options.defaultModel(),
-        "timeout", human(options.conversationTimeout()),
-        "max_turns", String.valueOf(options.maxConversationTurns())));
-  }
-
-  static String human(Duration duration) {
+  /** A duration as people say it: {@code 3 hours}, {@code 1 minute}, {@code 250 ms}. */
+  public static String human(Duration duration) {
     if (duration.toMinutes() >= 60 && duration.toMinutesPart() == 0 && duration.toSecondsPart() == 0) {
       long hours = duration.toHours();
       return hours + (hours == 1 ? " hour" : " hours");
@@ -50,15 +54,23 @@ final class Prompts {
     return duration.toMillis() + " ms";
   }
 
-  private static String load(String name) {
-    String resource = "prompts/" + name + ".txt";
-    try (InputStream in = Prompts.class.getResourceAsStream(resource)) {
+  static String instructions(ZenAgentOptions options) {
+    return fill(load(Prompts.class, "prompts/instructions.txt"), Map.of(
+        "max_prompt_chars", String.format("%,d", options.maxPromptChars()),
+        "default_model", options.defaultModel(),
+        "timeout", human(options.conversationTimeout()),
+        "max_turns", String.valueOf(options.maxConversationTurns())));
+  }
+
+  private static String read(Class<?> owner, String name) {
+    try (InputStream in = owner.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("the prompt resource dev/zen/graph/agent/" + resource + " is missing from the jar");
+        throw new IllegalStateException("the prompt resource " + owner.getPackageName().replace('.', '/') + "/" + name
+            + " is missing from the jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      throw new UncheckedIOException("could not read the prompt resource " + resource, e);
+      throw new UncheckedIOException("could not read the prompt resource " + name, e);
     }
   }
 }

@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  *       with a {@link dev.zen.ZenException}.
  * </ul>
  *
+ * <p>Tools: Zen's built-in tools (less those {@linkplain ZenAgentOptions#disabledTools() disabled}),
+ * then the application's own, added with {@link Builder#tool(ZenTool)}.
+ *
  * <p>Lifecycle: the agent does not own the gateway, the store or the executor it is given;
  * {@link #close()} cancels calls in flight and leaves those open.
  */
@@ -44,24 +47,29 @@ public final class ZenAgent implements AutoCloseable {
   private final List<ToolSpec> specs;
   private final ZenAgentOptions options;
 
-  private ZenAgent(Builder builder) {
+  private ZenAgent(Builder builder, Map<String, ZenTool> offered) {
     this.options = builder.options;
-    Map<String, ZenTool> offered = new LinkedHashMap<>();
-    for (ZenTool tool : Tools.all()) {
-      if (!options.disabledTools().contains(tool.name())) {
-        offered.put(tool.name(), tool);
-      }
-    }
     this.tools = Map.copyOf(offered);
-    List<ToolSpec> list = new ArrayList<>();
-    offered.values().forEach(tool -> list.add(tool.spec()));
-    this.specs = List.copyOf(list);
-    this.engine = new AgentEngine(Objects.requireNonNull(builder.gateway), builder.models,
-        Objects.requireNonNull(builder.store), options, builder.executor, builder.clock, offered);
+    this.specs = offered.values().stream().map(ZenTool::spec).toList();
+    ModelGateway gateway = Objects.requireNonNull(builder.gateway);
+    CheckpointStore store = Objects.requireNonNull(builder.store);
+    FileRules rules = FileRules.forThisMachine(options.refusedFiles());
+    ToolContext.AgentInfo info = new ToolContext.AgentInfo(version(), List.copyOf(offered.keySet()),
+        gateway.getClass().getSimpleName(), store.getClass().getSimpleName());
+    AgentServices services = new AgentServices(gateway, new ModelDirectory(builder.models, gateway, builder.clock),
+        store, options, builder.executor, builder.clock, rules,
+        new FileLoader(rules, builder.executor, options.maxFileBytes()), info);
+    this.engine = new AgentEngine(services, offered.values());
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Zen's version, from the jar's manifest; {@code development build} when run from classes. */
+  static String version() {
+    String version = ZenAgent.class.getPackage().getImplementationVersion();
+    return version == null ? "development build" : version;
   }
 
   /** The tools this agent offers, in a stable order (disabled tools left out). */
@@ -121,6 +129,7 @@ public final class ZenAgent implements AutoCloseable {
     private ZenAgentOptions options = ZenAgentOptions.defaults();
     private ExecutorService executor = ZenExecutors.defaultRuntime();
     private Clock clock = Clock.systemUTC();
+    private final List<ZenTool> ownTools = new ArrayList<>();
 
     private Builder() {}
 
@@ -148,6 +157,15 @@ public final class ZenAgent implements AutoCloseable {
     }
 
     /**
+     * Offers {@code tool} after the built-in ones. Its name must not be taken by an offered
+     * built-in tool (disable that one to replace it).
+     */
+    public Builder tool(ZenTool tool) {
+      ownTools.add(Objects.requireNonNull(tool, "tool"));
+      return this;
+    }
+
+    /**
      * Where runs and file reads execute (blocking work); default the shared runtime executor. Not
      * an event-loop executor. The caller keeps ownership.
      */
@@ -163,7 +181,8 @@ public final class ZenAgent implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalStateException when the gateway or the checkpoint store is missing
+     * @throws IllegalStateException when the gateway or the checkpoint store is missing, or two
+     *     offered tools share a name
      */
     public ZenAgent build() {
       if (gateway == null) {
@@ -173,7 +192,21 @@ public final class ZenAgent implements AutoCloseable {
         throw new IllegalStateException("a ZenAgent needs a checkpoint store for conversation memory: "
             + "builder().checkpointStore(...), for example MemoryCheckpointStore.create()");
       }
-      return new ZenAgent(this);
+      Map<String, ZenTool> offered = new LinkedHashMap<>();
+      for (ZenTool tool : BuiltInTools.all()) {
+        if (!options.disabledTools().contains(tool.name())) {
+          offered.put(tool.name(), tool);
+        }
+      }
+      for (ZenTool tool : ownTools) {
+        ZenTool taken = offered.putIfAbsent(tool.name(), tool);
+        if (taken != null) {
+          throw new IllegalStateException("two tools are named '" + tool.name() + "': " + taken + " and " + tool
+              + (BuiltInTools.all().stream().anyMatch(builtIn -> builtIn.name().equals(tool.name()))
+                  ? "; disable the built-in one with ZenAgentOptions.disabledTools to replace it" : ""));
+        }
+      }
+      return new ZenAgent(this, offered);
     }
   }
 }

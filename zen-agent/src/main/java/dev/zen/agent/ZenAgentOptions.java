@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>prompts up to 60,000 characters (MCP's practical limit; longer ones get a
  *       {@code resend_prompt} answer asking for a file);
  *   <li>files up to 1 MiB each (larger ones are replaced by a marker);
- *   <li>no request token cap beyond each model's context window.
+ *   <li>no request token cap beyond each model's context window;
+ *   <li>credential files refused by the built-in patterns only (see {@link Builder#refusedFiles}).
  * </ul>
  */
 public final class ZenAgentOptions {
@@ -51,6 +52,7 @@ public final class ZenAgentOptions {
   private final int maxPromptChars;
   private final long maxFileBytes;
   private final @Nullable Integer maxRequestTokens;
+  private final List<String> refusedFiles;
 
   private ZenAgentOptions(Builder builder) {
     this.defaultModel = builder.defaultModel;
@@ -60,6 +62,7 @@ public final class ZenAgentOptions {
     this.maxPromptChars = builder.maxPromptChars;
     this.maxFileBytes = builder.maxFileBytes;
     this.maxRequestTokens = builder.maxRequestTokens;
+    this.refusedFiles = List.copyOf(builder.refusedFiles);
   }
 
   public static ZenAgentOptions defaults() {
@@ -108,6 +111,11 @@ public final class ZenAgentOptions {
     return Optional.ofNullable(maxRequestTokens);
   }
 
+  /** Credential-file patterns refused in addition to the built-in ones. */
+  public List<String> refusedFiles() {
+    return refusedFiles;
+  }
+
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.defaultModel = defaultModel;
@@ -117,6 +125,7 @@ public final class ZenAgentOptions {
     builder.maxPromptChars = maxPromptChars;
     builder.maxFileBytes = maxFileBytes;
     builder.maxRequestTokens = maxRequestTokens;
+    builder.refusedFiles.addAll(refusedFiles);
     return builder;
   }
 
@@ -125,7 +134,7 @@ public final class ZenAgentOptions {
     return "ZenAgentOptions[defaultModel=" + defaultModel + ", disabledTools=" + disabledTools
         + ", conversationTimeout=" + conversationTimeout + ", maxConversationTurns=" + maxConversationTurns
         + ", maxPromptChars=" + maxPromptChars + ", maxFileBytes=" + maxFileBytes
-        + ", maxRequestTokens=" + maxRequestTokens + "]";
+        + ", maxRequestTokens=" + maxRequestTokens + ", refusedFiles=" + refusedFiles + "]";
   }
 
   /** Builds {@link ZenAgentOptions}; every setter validates its argument at once. */
@@ -137,8 +146,26 @@ public final class ZenAgentOptions {
     private int maxPromptChars = DEFAULT_MAX_PROMPT_CHARS;
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
     private @Nullable Integer maxRequestTokens;
+    private final List<String> refusedFiles = new java.util.ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * More credential-file patterns to refuse, beside the built-in ones (the zen-agent README lists
+     * them): a file-name glob ({@code *.secret}, {@code vault.yml}) or a glob below the home
+     * directory ({@code ~/.config/tool/**}). A named file that matches is refused; a directory's
+     * matching files are left out with a note. Replaces earlier calls.
+     */
+    public Builder refusedFiles(Collection<String> patterns) {
+      List<String> checked = new java.util.ArrayList<>();
+      for (String pattern : patterns) {
+        SecretFiles.check(Objects.requireNonNull(pattern, "pattern"));
+        checked.add(pattern.strip());
+      }
+      refusedFiles.clear();
+      refusedFiles.addAll(checked);
+      return this;
+    }
 
     /**
      * A model name or alias, or {@value #AUTO}. Resolved per call (a gateway may serve models the

@@ -1,86 +1,119 @@
 package dev.zen.agent;
 
 import dev.zen.gateway.ToolCategory;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One tool of the agent: its argument definitions and how the graph treats it. The graph routes
- * every call through the same nodes and only the tool node differs, so a workflow tool added later
- * declares its flags and its {@link ToolNode}, not a new graph.
+ * A tool of the Zen agent. Zen's own tools ({@code chat}, {@code consensus}, ...) are subclasses
+ * like any user's; add one with {@link ZenAgent.Builder#tool(ZenTool)}.
+ *
+ * <p>A tool declares its arguments ({@link ToolParam}) and what the agent prepares before
+ * {@link #run}: {@link #usesModel()} routes the call through the model router (which resolves
+ * {@link #requestedModels}); declaring {@link ToolParam#FILES} routes it through the file stage;
+ * declaring {@link ToolParam#CONTINUATION} makes its calls part of a conversation thread, stored in
+ * the agent's checkpoint store. The agent checks arguments, the turn cap and the prompt size
+ * before the tool runs, so {@link #run} sees only valid calls.
+ *
+ * <pre>{@code
+ * public final class ShoutTool extends ZenTool {
+ *   public ShoutTool() {
+ *     super("shout", "Repeats the prompt in capitals.", List.of(ToolParam.PROMPT, ToolParam.CONTINUATION));
+ *   }
+ *
+ *   protected boolean usesModel() { return false; }
+ *
+ *   protected CompletableFuture<ToolOutcome> run(ToolContext context) {
+ *     return CompletableFuture.completedFuture(ToolOutcome.answer(context.prompt().toUpperCase(), null));
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Contract of {@link #run}: it returns at once (I/O goes into the returned future); model
+ * failures become {@link ToolOutcome#error} outcomes whose text says what to do; a failed future
+ * means a bug or an infrastructure failure, which the agent reports as such. Cancelling the
+ * future must stop the work (model calls through the {@link ToolContext} are cancelled anyway).
+ * Instances are shared by all calls: keep no per-call state in fields (use
+ * {@link ToolContext#state} and {@link ToolOutcome#withState}).
  */
-abstract class ZenTool {
-  static final Param PROMPT = Param.string("prompt", true, null);
-  static final Param FILES = Param.strings("absolute_file_paths", false, null, 200);
-  static final Param IMAGES = Param.strings("images", false, null, 20);
-  static final Param MODEL = Param.string("model", false, null);
-  static final Param TEMPERATURE = Param.number("temperature", false, null, 0, 2);
-  static final Param CONTINUATION = Param.string("continuation_id", false, null);
-
+public abstract class ZenTool {
   private final String name;
-  private final String description;
-  private final List<Param> params;
+  private final List<ToolParam> params;
+  private final ToolSpec spec;
 
-  ZenTool(String name, String description, List<Param> params) {
-    this.name = name;
-    this.description = description;
+  /**
+   * @param name lower case, {@code [a-z][a-z0-9_]*}
+   * @param description one or two sentences for clients
+   * @param params the arguments, in the order clients see them
+   */
+  protected ZenTool(String name, String description, List<ToolParam> params) {
+    this.name = Objects.requireNonNull(name, "name");
     this.params = List.copyOf(params);
+    this.spec = new ToolSpec(name, description, ToolParam.objectSchema(this.params));
   }
 
-  final String name() {
+  public final String name() {
     return name;
   }
 
-  final List<Param> params() {
+  public final List<ToolParam> params() {
     return params;
   }
 
-  final ToolSpec spec() {
-    return new ToolSpec(name, description, Param.objectSchema(params));
-  }
-
-  /** Checks raw arguments; problems go to {@code errors}, one sentence each. */
-  final Map<String, Object> parse(Map<String, ? extends Object> raw, List<String> errors) {
-    Map<String, Object> parsed = Param.parseObject(params, raw, "", errors);
-    if (errors.isEmpty()) {
-      errors.addAll(check(parsed));
-    }
-    return parsed;
-  }
-
-  /** Checks beyond the schema (combinations, duplicates); none by default. */
-  List<String> check(Map<String, Object> arguments) {
-    return new ArrayList<>();
+  /** What clients see: name, description, the JSON Schema of the arguments. */
+  public final ToolSpec spec() {
+    return spec;
   }
 
   /**
-   * The model names the model router resolves, the first being the one that answers (a tool
-   * consulting several lists them after it). Default: the {@code model} argument, else the
-   * configured default.
+   * Checks beyond the schema (combinations, duplicates), one sentence per problem naming the
+   * argument; none by default.
    */
-  List<String> requestedModels(Map<String, Object> arguments, String defaultModel) {
-    return List.of(arguments.get("model") instanceof String model && !model.isBlank() ? model : defaultModel);
+  protected List<String> check(ToolArguments arguments) {
+    return List.of();
   }
 
-  /** What kind of model {@code auto} picks for this tool. */
-  ToolCategory category() {
+  /**
+   * The model names the router resolves, the first being the one that answers (a tool consulting
+   * several lists them after it). Default: the {@code model} argument, else {@code defaultModel}.
+   */
+  protected List<String> requestedModels(ToolArguments arguments, String defaultModel) {
+    return List.of(arguments.string("model").filter(model -> !model.isBlank()).orElse(defaultModel));
+  }
+
+  /** What kind of model {@code auto} picks for this tool; default {@link ToolCategory#BALANCED}. */
+  protected ToolCategory category() {
     return ToolCategory.BALANCED;
   }
 
-  /** Whether a call starts or continues a conversation thread (and accepts continuation_id). */
-  boolean continuable() {
-    return params.contains(CONTINUATION);
+  /**
+   * The argument holding the request text: what {@link ToolContext#prompt()} returns, what the
+   * conversation stores as the user's turn, and what the agent's size limit applies to. Default
+   * {@code prompt}; workflow tools use {@code step}.
+   */
+  protected String promptArgument() {
+    return ToolParam.PROMPT.name();
   }
 
-  /** Whether calls go through the model router (tools answering without a model skip it). */
-  abstract boolean usesModel();
+  /** Whether calls go through the model router; tools answering without a model return false. */
+  protected abstract boolean usesModel();
 
-  /** Whether calls go through the file processor. */
-  boolean usesFiles() {
-    return params.contains(FILES);
+  /** Whether calls go through the file stage: by default, when the tool declares {@link ToolParam#FILES}. */
+  protected boolean usesFiles() {
+    return params.contains(ToolParam.FILES);
   }
 
-  /** The work of the tool node. */
-  abstract ToolNode node();
+  /** Whether calls belong to a conversation thread: by default, when the tool declares {@link ToolParam#CONTINUATION}. */
+  protected boolean continuable() {
+    return params.contains(ToolParam.CONTINUATION);
+  }
+
+  /** The tool's work for one call; see the class documentation for the contract. */
+  protected abstract CompletableFuture<ToolOutcome> run(ToolContext context);
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + name + "]";
+  }
 }

@@ -1,9 +1,9 @@
 package dev.zen.agent;
 
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;

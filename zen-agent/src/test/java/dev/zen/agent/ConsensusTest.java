@@ -1,9 +1,9 @@
 package dev.zen.agent;
 
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.ServiceUnavailableException;
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import dev.zen.spi.ChatRequest;
 import java.util.List;
 import java.util.Map;

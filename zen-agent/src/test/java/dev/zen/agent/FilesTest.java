@@ -1,8 +1,8 @@
 package dev.zen.agent;
 
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

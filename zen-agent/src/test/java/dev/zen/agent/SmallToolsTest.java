@@ -1,8 +1,8 @@
 package dev.zen.agent;
 
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import dev.zen.spi.ModelInfo;
 import java.util.List;
 import java.util.Map;

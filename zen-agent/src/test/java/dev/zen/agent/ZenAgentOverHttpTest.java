@@ -2,13 +2,13 @@ package dev.zen.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zen.checkpoint.memory.MemoryCheckpointStore;
+import dev.zen.fake.openai.FakeOpenAiServer.Fault;
+import dev.zen.fake.openai.FakeOpenAiServer.RecordedRequest;
+import dev.zen.fake.openai.FakeOpenAiServer;
 import dev.zen.gateway.ModelRegistry;
 import dev.zen.gateway.langchain4j.OpenAiCompatibleGateway;
 import dev.zen.spi.ChatMessage;
-import dev.zen.fake.openai.FakeOpenAiServer;
-import dev.zen.fake.openai.FakeOpenAiServer.Fault;
-import dev.zen.fake.openai.FakeOpenAiServer.RecordedRequest;
-import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -34,11 +34,16 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
   private final CheckpointStore store;
   private final Duration timeout;
   private final String graph;
+  private final boolean latestOnly;
 
-  CheckpointStoreSaver(CheckpointStore store, Duration timeout, String graph) {
+  /** The id every checkpoint of a thread gets when only the latest is kept: each put replaces it. */
+  static final String LATEST_ID = "latest";
+
+  CheckpointStoreSaver(CheckpointStore store, Duration timeout, String graph, boolean latestOnly) {
     this.store = store;
     this.timeout = timeout;
     this.graph = graph;
+    this.latestOnly = latestOnly;
   }
 
   @Override
@@ -63,7 +68,8 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
   public RunnableConfig put(RunnableConfig config, org.bsc.langgraph4j.checkpoint.Checkpoint checkpoint) {
     String thread = threadId(config);
     // langgraph4j replaces the checkpoint named in the config (state updates); otherwise it appends.
-    String id = config.checkPointId().orElse(checkpoint.getId());
+    // Keeping only the latest uses one id per thread, so the store's replace-in-place does the rest.
+    String id = latestOnly ? LATEST_ID : config.checkPointId().orElse(checkpoint.getId());
     Checkpoint stored = new Checkpoint(thread, id, checkpoint.getNodeId(), checkpoint.getNextNodeId(),
         checkpoint.getState(), Instant.now());
     RunnableConfig next = config.checkPointId().isPresent() ? config : RunnableConfig.builder(config).checkPointId(id).build();

@@ -48,7 +48,7 @@ public final class CompiledAgentGraph {
     this.options = options;
     this.forkNodes = graph.forkNodes();
     this.saver = options.checkpointStore()
-        .map(store -> new CheckpointStoreSaver(store, options.storeTimeout(), graph.name()))
+        .map(store -> new CheckpointStoreSaver(store, options.storeTimeout(), graph.name(), options.latestCheckpointOnly()))
         .orElse(null);
     this.compiled = assemble(graph, options, saver);
   }

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * How a compiled graph runs. Defaults: no checkpoint store (runs are not resumable and threads
  * keep no history), the shared {@link ZenExecutors#defaultRuntime() runtime executor},
  * {@link GraphTracing#automatic() automatic tracing}, no interrupts, 100 steps per run,
- * checkpoint-store calls bounded by 30 s, a checkpoint after {@link Checkpointing#EVERY_STEP every step}.
+ * checkpoint-store calls bounded by 30 s, a checkpoint after {@link Checkpointing#EVERY_STEP every step},
+ * every checkpoint kept (see {@link Builder#latestCheckpointOnly(boolean)}).
  */
 public final class GraphOptions {
   private final @Nullable CheckpointStore checkpointStore;
@@ -26,6 +27,7 @@ public final class GraphOptions {
   private final int maxSteps;
   private final Duration storeTimeout;
   private final Checkpointing checkpointing;
+  private final boolean latestCheckpointOnly;
 
   private GraphOptions(Builder builder) {
     this.checkpointStore = builder.checkpointStore;
@@ -36,6 +38,7 @@ public final class GraphOptions {
     this.maxSteps = builder.maxSteps;
     this.storeTimeout = builder.storeTimeout;
     this.checkpointing = builder.checkpointing;
+    this.latestCheckpointOnly = builder.latestCheckpointOnly;
   }
 
   public static GraphOptions defaults() {
@@ -78,6 +81,11 @@ public final class GraphOptions {
     return checkpointing;
   }
 
+  /** Whether each write replaces the thread's previous checkpoint (see {@link Builder#latestCheckpointOnly}). */
+  public boolean latestCheckpointOnly() {
+    return latestCheckpointOnly;
+  }
+
   /** Builds {@link GraphOptions}; setters validate at once, build() has no side effects. */
   public static final class Builder {
     private @Nullable CheckpointStore checkpointStore;
@@ -88,8 +96,22 @@ public final class GraphOptions {
     private int maxSteps = 100;
     private Duration storeTimeout = Duration.ofSeconds(30);
     private Checkpointing checkpointing = Checkpointing.EVERY_STEP;
+    private boolean latestCheckpointOnly;
 
     private Builder() {}
+
+    /**
+     * Keep only each thread's latest checkpoint (default false: every checkpoint is kept, as the
+     * store's own limits allow). Each write replaces the thread's previous checkpoint in place, so
+     * a thread's storage stays the size of one state however many runs it has, instead of growing
+     * with the square of its length when the state accumulates (a conversation's turns). The price:
+     * {@link CompiledAgentGraph#history} returns at most one checkpoint, and a thread cannot be
+     * replayed from an earlier step. Runs and interrupts work as before.
+     */
+    public Builder latestCheckpointOnly(boolean latestCheckpointOnly) {
+      this.latestCheckpointOnly = latestCheckpointOnly;
+      return this;
+    }
 
     /** When runs write checkpoints (default {@link Checkpointing#EVERY_STEP}). */
     public Builder checkpointing(Checkpointing checkpointing) {

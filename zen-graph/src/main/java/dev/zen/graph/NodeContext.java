@@ -1,5 +1,6 @@
 package dev.zen.graph;
 
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /** What a running node knows about its run, and how it talks back to it. */
@@ -34,4 +35,16 @@ public interface NodeContext {
    * node's result will not be used; long loops inside a node should check it.
    */
   boolean isCancelled();
+
+  /** The run's attachment of this type ({@link RunConfig.Builder#attach}), if it has one. */
+  <T> Optional<T> attachment(Class<T> type);
+
+  /**
+   * Asks the run not to write the checkpoint it holds for its exit: with
+   * {@link Checkpointing#ON_EXIT}, a run whose outcome is not worth keeping (a rejected request,
+   * a call on a thread that turned out not to exist) then leaves the store as it found it.
+   * Checkpoints already written (with {@link Checkpointing#EVERY_STEP}) stay. Later nodes of the
+   * run may still change state; it just is not stored.
+   */
+  void skipExitCheckpoint();
 }

@@ -78,6 +78,8 @@ final class RunExecution {
   private volatile @Nullable Failure failure;
   private volatile @Nullable Checkpoint lastCheckpoint;
   private volatile @Nullable Checkpoint deferred;
+  private volatile boolean skipExitCheckpoint;
+  private final RunConfig config;
   private volatile AsyncGenerator.@Nullable Cancellable<?> generator;
   /** Threads inside a node's own code, which a cancel may interrupt; guarded by this. */
   private final Set<Thread> insideNodes = new HashSet<>();
@@ -90,6 +92,7 @@ final class RunExecution {
     this.compiled = compiled;
     this.forkNodes = forkNodes;
     this.threadId = config.threadId();
+    this.config = config;
     config.listener().ifPresent(listeners::add);
     if (extraListener != null) {
       listeners.add(extraListener);
@@ -283,7 +286,7 @@ final class RunExecution {
   private void writeDeferred() {
     Checkpoint pending = deferred;
     CheckpointStoreSaver saver = graph.saver();
-    if (pending != null && saver != null) {
+    if (pending != null && saver != null && !skipExitCheckpoint) {
       deferred = null;
       saver.putNow(pending, null);
     }
@@ -581,6 +584,16 @@ final class RunExecution {
     @Override
     public boolean isCancelled() {
       return halted();
+    }
+
+    @Override
+    public <T> Optional<T> attachment(Class<T> type) {
+      return config.attachment(type);
+    }
+
+    @Override
+    public void skipExitCheckpoint() {
+      skipExitCheckpoint = true;
     }
   }
 

@@ -94,4 +94,75 @@ class CheckpointingTest {
     assertThat(resumed.state().asMap()).containsEntry("trail", List.of("a", "b", "c"));
     assertThat(store.puts).hasValue(2);
   }
+
+  @Test
+  void latest_checkpoint_only_keeps_one_checkpoint_per_thread_however_many_steps_and_runs() {
+    for (Checkpointing mode : Checkpointing.values()) {
+      CountingStore store = new CountingStore();
+      CompiledAgentGraph graph = threeSteps(AsyncNode.sync((s, c) -> Map.of("trail", "c")))
+          .compile(GraphOptions.builder().checkpointStore(store).checkpointing(mode).latestCheckpointOnly(true).build());
+
+      graph.invoke(Map.of(), "conv").join();
+      RunResult second = graph.invoke(Map.of(), "conv").join();
+
+      assertThat(second.state().asMap()).as(mode.name()).containsEntry("trail", List.of("a", "b", "c", "a", "b", "c"));
+      assertThat(store.threads.get("conv")).as(mode + ": one stored checkpoint").hasSize(1);
+      assertThat(store.threads.get("conv").get(0).state()).containsEntry("trail", List.of("a", "b", "c", "a", "b", "c"));
+      assertThat(graph.history("conv", 10).join()).hasSize(1);
+    }
+  }
+
+  @Test
+  void latest_checkpoint_only_still_pauses_at_an_interrupt_and_resumes() {
+    CountingStore store = new CountingStore();
+    GraphOptions options = GraphOptions.builder().checkpointStore(store).latestCheckpointOnly(true).interruptBefore("c").build();
+    AgentGraph graph = threeSteps(AsyncNode.sync((s, c) -> Map.of("trail", "c")));
+
+    RunResult paused = graph.compile(options).invoke(Map.of(), "t").join();
+    RunResult resumed = graph.compile(options).resume(RunConfig.forThread("t")).join();
+
+    assertThat(paused.interrupted()).isTrue();
+    assertThat(resumed.state().asMap()).containsEntry("trail", List.of("a", "b", "c"));
+    assertThat(store.threads.get("t")).hasSize(1);
+  }
+
+  @Test
+  void a_node_can_skip_the_exit_checkpoint_so_the_run_leaves_the_store_untouched() {
+    CountingStore store = new CountingStore();
+    CompiledAgentGraph graph = threeSteps((s, c) -> {
+      c.skipExitCheckpoint();
+      return CompletableFuture.completedFuture(Map.of("trail", "c"));
+    }).compile(options(store, Checkpointing.ON_EXIT));
+
+    RunResult result = graph.invoke(Map.of(), "t").join();
+
+    assertThat(result.state().asMap()).containsEntry("trail", List.of("a", "b", "c"));
+    assertThat(store.puts).hasValue(0);
+    assertThat(store.threads).doesNotContainKey("t");
+  }
+
+  /** Stands in for what a run carries but must never store: a listener, a credential. */
+  record Secret(String value) {}
+
+  @Test
+  void attachments_reach_every_node_and_never_a_checkpoint() {
+    CountingStore store = new CountingStore();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AsyncNode reading = AsyncNode.sync((s, c) -> {
+      seen.add(c.nodeId() + "=" + c.attachment(Secret.class).map(Secret::value).orElse("none"));
+      return Map.of("trail", c.nodeId());
+    });
+    CompiledAgentGraph graph = AgentGraph.builder("attached")
+        .channel("trail", StateChannel.appending())
+        .node("a", reading).node("b", reading)
+        .edge(AgentGraph.START, "a").edge("a", "b").edge("b", AgentGraph.END)
+        .build().compile(options(store, Checkpointing.EVERY_STEP));
+
+    graph.invoke(Map.of(), RunConfig.builder("t").attach(Secret.class, new Secret("s3cret")).build()).join();
+    graph.invoke(Map.of(), RunConfig.forThread("t")).join();
+
+    assertThat(seen).containsExactly("a=s3cret", "b=s3cret", "a=none", "b=none");
+    assertThat(store.threads.get("t")).allSatisfy(checkpoint ->
+        assertThat(checkpoint.state().toString()).doesNotContain("s3cret"));
+  }
 }

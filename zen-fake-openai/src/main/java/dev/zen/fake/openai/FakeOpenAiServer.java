@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zen.spi.ChatMessage;
+import dev.zen.spi.ContentPart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -583,7 +585,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
         JsonNode max = root.has("max_completion_tokens") ? root.get("max_completion_tokens") : root.get("max_tokens");
         maxTokens = max != null && max.isIntegralNumber() ? max.asInt() : null;
         for (JsonNode message : root.path("messages")) {
-          messages.add(new ChatMessage(role(message.path("role").asText("user")), content(message.path("content"))));
+          ChatMessage.Role role = role(message.path("role").asText("user"));
+          messages.add(new ChatMessage(role, role == ChatMessage.Role.USER ? parts(message.path("content"))
+              : List.of(new ContentPart.Text(content(message.path("content"))))));
         }
       }
     }
@@ -598,6 +602,26 @@ public final class FakeOpenAiServer implements AutoCloseable {
       case "assistant" -> ChatMessage.Role.ASSISTANT;
       default -> ChatMessage.Role.USER;
     };
+  }
+
+  /** A user message's parts as sent: text parts and {@code image_url} parts, in order. */
+  private static List<ContentPart> parts(JsonNode content) {
+    if (content.isTextual() || !content.isArray()) {
+      return List.of(new ContentPart.Text(content.asText("")));
+    }
+    List<ContentPart> parts = new ArrayList<>();
+    for (JsonNode part : content) {
+      if (part.path("text").isTextual()) {
+        parts.add(new ContentPart.Text(part.get("text").asText()));
+      } else if (part.path("image_url").path("url").isTextual()) {
+        try {
+          parts.add(new ContentPart.Image(URI.create(part.path("image_url").path("url").asText())));
+        } catch (IllegalArgumentException notAnImage) {
+          // Recorded as sent in the body; a client's malformed image is its tests' business.
+        }
+      }
+    }
+    return parts.isEmpty() ? List.of(new ContentPart.Text("")) : parts;
   }
 
   private static String content(JsonNode content) {

@@ -3,6 +3,9 @@ package dev.zen.gateway.langchain4j;
 import dev.zen.internal.Futures;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -18,6 +21,7 @@ import dev.zen.ZenExecutors;
 import dev.zen.gateway.internal.TraceContext;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatMessage;
+import dev.zen.spi.ContentPart;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
 import dev.zen.spi.ModelGateway;
@@ -203,12 +207,29 @@ public final class LangChain4jGateway implements ModelGateway {
     }
   }
 
+  private static UserMessage userMessage(ChatMessage message) {
+    if (message.images().isEmpty()) {
+      return UserMessage.from(message.text());
+    }
+    List<Content> contents = new ArrayList<>(message.parts().size());
+    for (ContentPart part : message.parts()) {
+      if (part instanceof ContentPart.Text text) {
+        contents.add(TextContent.from(text.text()));
+      } else if (part instanceof ContentPart.Image image) {
+        contents.add(image.inline()
+            ? ImageContent.from(image.base64Data().orElseThrow(), image.mediaType().orElseThrow())
+            : ImageContent.from(image.url()));
+      }
+    }
+    return UserMessage.from(contents);
+  }
+
   private dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
     List<dev.langchain4j.data.message.ChatMessage> messages = new ArrayList<>(request.messages().size());
     for (ChatMessage message : request.messages()) {
       switch (message.role()) {
         case SYSTEM -> messages.add(SystemMessage.from(message.text()));
-        case USER -> messages.add(UserMessage.from(message.text()));
+        case USER -> messages.add(userMessage(message));
         case ASSISTANT -> messages.add(AiMessage.from(message.text()));
         default -> throw new IllegalStateException("unknown role " + message.role());
       }

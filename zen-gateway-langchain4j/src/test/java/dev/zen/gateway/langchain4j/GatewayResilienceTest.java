@@ -1,6 +1,5 @@
 package dev.zen.gateway.langchain4j;
 
-import dev.zen.fake.openai.FakeOpenAiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zen.AuthenticationException;
@@ -9,14 +8,15 @@ import dev.zen.ModelNotFoundException;
 import dev.zen.OperationTimeoutException;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenException;
+import dev.zen.fake.openai.FakeOpenAiServer.ClientAbort;
+import dev.zen.fake.openai.FakeOpenAiServer.Fault;
+import dev.zen.fake.openai.FakeOpenAiServer.RecordedRequest;
+import dev.zen.fake.openai.FakeOpenAiServer;
 import dev.zen.gateway.GatewayResilience;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
 import dev.zen.spi.ModelGateway;
-import dev.zen.fake.openai.FakeOpenAiServer.ClientAbort;
-import dev.zen.fake.openai.FakeOpenAiServer.Fault;
-import dev.zen.fake.openai.FakeOpenAiServer.RecordedRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

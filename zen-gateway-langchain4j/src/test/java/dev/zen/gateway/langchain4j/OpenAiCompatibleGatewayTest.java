@@ -1,6 +1,5 @@
 package dev.zen.gateway.langchain4j;
 
-import dev.zen.fake.openai.FakeOpenAiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,10 @@ import dev.zen.OperationTimeoutException;
 import dev.zen.RateLimitedException;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenException;
+import dev.zen.fake.openai.FakeOpenAiServer.ClientAbort;
+import dev.zen.fake.openai.FakeOpenAiServer.Fault;
+import dev.zen.fake.openai.FakeOpenAiServer.RecordedRequest;
+import dev.zen.fake.openai.FakeOpenAiServer;
 import dev.zen.gateway.ModelFanOut;
 import dev.zen.gateway.ModelOutcome;
 import dev.zen.gateway.ModelRegistry;
@@ -19,13 +22,11 @@ import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
+import dev.zen.spi.ContentPart;
 import dev.zen.spi.ModelGateway;
 import dev.zen.spi.ModelGateways;
 import dev.zen.spi.ModelInfo;
 import dev.zen.spi.TokenUsage;
-import dev.zen.fake.openai.FakeOpenAiServer.ClientAbort;
-import dev.zen.fake.openai.FakeOpenAiServer.Fault;
-import dev.zen.fake.openai.FakeOpenAiServer.RecordedRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +67,19 @@ class OpenAiCompatibleGatewayTest {
   void stop() {
     gateway.close();
     server.close();
+  }
+
+  @Test
+  void images_reach_the_endpoint_as_image_url_parts_after_the_text() {
+    ContentPart.Image png = ContentPart.Image.of(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "image/png");
+    ContentPart.Image remote = new ContentPart.Image(java.net.URI.create("https://example.com/diagram.jpg"));
+
+    gateway.complete(ChatRequest.builder("gpt-5")
+        .addMessage(ChatMessage.user("What does the fox diagram show?", List.of(png, remote)))
+        .build()).join();
+
+    ChatMessage sent = server.chatRequests().get(0).messages().get(0);
+    assertThat(sent.parts()).containsExactly(new ContentPart.Text("What does the fox diagram show?"), png, remote);
   }
 
   @Test

@@ -1,0 +1,68 @@
+package dev.zen.agent.chat;
+
+import dev.zen.agent.Prompts;
+import dev.zen.agent.ToolContext;
+import dev.zen.agent.ToolOutcome;
+import dev.zen.agent.ToolParam;
+import dev.zen.agent.ZenTool;
+import dev.zen.gateway.ModelSpec;
+import dev.zen.gateway.ToolCategory;
+import dev.zen.internal.Futures;
+import dev.zen.spi.ChatReply;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** A second opinion: one model answers the prompt with the files and the conversation so far. */
+public final class ChatTool extends ZenTool {
+  public ChatTool() {
+    super("chat", "Ask another AI model for a second opinion, an explanation or a brainstorm, with optional files "
+        + "and images; continue the conversation with continuation_id.",
+        List.of(ToolParam.PROMPT, ToolParam.FILES, ToolParam.IMAGES, ToolParam.MODEL, ToolParam.TEMPERATURE,
+            ToolParam.CONTINUATION));
+  }
+
+  @Override
+  protected ToolCategory category() {
+    return ToolCategory.FAST;
+  }
+
+  @Override
+  protected boolean usesModel() {
+    return true;
+  }
+
+  @Override
+  protected CompletableFuture<ToolOutcome> run(ToolContext context) {
+    ModelSpec model = context.model();
+    CompletableFuture<ChatReply> call = context.stream(context.request(model,
+        context.messages(Prompts.load(ChatTool.class, "chat.txt"), context.prompt())), "chat (" + model.name() + ")");
+    return Futures.cancelling(call.handle((reply, error) -> {
+      if (error != null) {
+        Throwable cause = Futures.unwrap(error);
+        if (cause instanceof CancellationException) {
+          throw new CompletionException(cause);
+        }
+        return ToolOutcome.error(failure(model.name(), cause));
+      }
+      return ToolOutcome.answer(reply.text(), model.name()).withExtra(usage(reply));
+    }), call);
+  }
+
+  /** The text an error outcome shows when a model call failed. */
+  static String failure(String model, Throwable error) {
+    return "The model '" + model + "' failed: " + Futures.describe(error)
+        + ". Try again, or choose another model (see listmodels).";
+  }
+
+  private static Map<String, Object> usage(ChatReply reply) {
+    Map<String, Object> usage = new LinkedHashMap<>();
+    usage.put("input_tokens", reply.usage().inputTokens());
+    usage.put("output_tokens", reply.usage().outputTokens());
+    usage.put("latency_ms", reply.latency().toMillis());
+    return Map.of("usage", usage);
+  }
+}
