@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -215,18 +216,20 @@ final class ResilienceInterceptor implements GatewayInterceptor {
         return attempt;
       }
       CompletableFuture<ChatReply> timed = new CompletableFuture<>();
+      AtomicReference<@Nullable OperationTimeoutException> expired = new AtomicReference<>();
       ScheduledFuture<?> deadline = timer.schedule(() -> handOff(() -> {
-        // Failed before cancelled, so Failsafe sees the timeout, not a cancellation.
-        if (timed.completeExceptionally(timedOut(call.request().model()))) {
-          attempt.cancel(true);
-        }
+        // Cancelled first, so the attempt (and its HTTP exchange) is stopped by the time the
+        // call reports the timeout; the failure Failsafe sees is the timeout, not the cancellation.
+        expired.set(timedOut(call.request().model()));
+        attempt.cancel(true);
       }), options.timeout().toNanos(), TimeUnit.NANOSECONDS);
       attempt.whenComplete((reply, error) -> {
         deadline.cancel(false);
+        OperationTimeoutException timeout = expired.get();
         if (error == null) {
           timed.complete(reply);
         } else {
-          timed.completeExceptionally(Futures.unwrap(error));
+          timed.completeExceptionally(timeout != null ? timeout : Futures.unwrap(error));
         }
       });
       return Futures.cancelling(timed, attempt);
