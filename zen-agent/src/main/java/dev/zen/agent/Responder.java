@@ -36,7 +36,7 @@ final class Responder implements AgentFlow.Stage {
     boolean continuable = call.persistent && (store || call.continued);
     Map<String, Object> structured = new LinkedHashMap<>();
     structured.put("status", outcome.status());
-    structured.put("content", outcome.content());
+    structured.put("content", outcome.structuredText());
     structured.put("tool", call.tool.name());
     outcome.model().ifPresent(model -> structured.put("model", model));
     FileBundle files = call.files;

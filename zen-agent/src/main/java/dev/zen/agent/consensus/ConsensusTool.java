@@ -225,6 +225,7 @@ public final class ConsensusTool extends ZenTool {
         synthesis.put("status", "error");
         synthesis.put("error", Futures.describe(cause));
       }
+      int synthesisEnd = text.length();
       text.append("## Individual answers\n");
       for (Opinion opinion : opinions) {
         text.append("\n### ").append(opinion.model()).append(" (").append(opinion.stance()).append(")");
@@ -237,7 +238,9 @@ public final class ConsensusTool extends ZenTool {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("responses", responses);
       extra.put("synthesis", synthesis);
-      return ToolOutcome.answer(text.toString().strip(), synthesizer.name()).withExtra(extra);
+      // Each answer is in responses once; the structured text is the synthesis alone.
+      return ToolOutcome.answer(text.toString().strip(), synthesizer.name()).withExtra(extra)
+          .withStructuredText(text.substring(0, synthesisEnd).strip());
     }), call);
   }
 }

@@ -137,12 +137,15 @@ final class ExpertReview {
     }
     more.put("expert", meta);
     ToolOutcome done = Responses.complete(tool, state, step, work, status, nextSteps, more);
-    String text = status + ": " + (fromCache ? "the expert's earlier answer to this same request (from the cache)"
-        : "the expert (" + model + ") reviewed " + work.steps.size() + " steps") + ".\n\n## Expert analysis\n"
-        + (parsed != null ? pretty(parsed) : reply.strip()) + "\n\n## Next steps\n" + nextSteps;
+    String headline = status + ": " + (fromCache ? "the expert's earlier answer to this same request (from the cache)"
+        : "the expert (" + model + ") reviewed " + work.steps.size() + " steps") + ".";
+    String analysis = parsed != null ? pretty(parsed) : reply.strip();
+    String text = headline + "\n\n## Expert analysis\n" + analysis + "\n\n## Next steps\n" + nextSteps;
     WorkflowState kept = fromCache ? state
         : state.withExpert(hash, new WorkflowState.CachedExpert(model, reply, context.clock().millis()));
+    // A parsed analysis is in expert_analysis already; a text one is said once, here.
     return ToolOutcome.notice(status, text).remembered(true).withExtra(done.extra())
+        .withStructuredText(parsed != null ? headline : headline + "\n\n" + analysis)
         .withState(kept, WorkflowStateCodec.INSTANCE);
   }
 

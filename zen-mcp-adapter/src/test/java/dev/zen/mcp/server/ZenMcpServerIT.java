@@ -125,6 +125,19 @@ class ZenMcpServerIT {
     String json = RawClient.JSON.writeValueAsString(tools);
     System.out.println("tools/list JSON: " + json.length() + " characters for " + tools.tools().size() + " tools");
     assertThat(json.length()).isLessThanOrEqualTo(20_000);
+    assertThat(tools.tools()).allSatisfy(tool -> {
+      assertThat(tool.annotations().title()).as(tool.name()).isNotBlank();
+      assertThat(tool.annotations().readOnlyHint()).as(tool.name()).isTrue();
+    });
+    Map<String, McpSchema.Tool> byName = new java.util.HashMap<>();
+    tools.tools().forEach(tool -> byName.put(tool.name(), tool));
+    assertThat(byName.get("codereview").annotations().title()).isEqualTo("Code review");
+    assertThat(byName.get("chat").annotations().openWorldHint()).isTrue();
+    assertThat(byName.get("planner").annotations().openWorldHint()).as("planner calls no model").isNull();
+    for (String workflow : List.of("thinkdeep", "planner", "codereview", "precommit", "debug", "secaudit", "docgen",
+        "analyze", "refactor", "tracer", "testgen")) {
+      assertThat(byName.get(workflow).outputSchema()).as(workflow).containsEntry("required", List.of("status"));
+    }
     assertThat(tools.tools()).allSatisfy(tool -> assertThat(tool.description().split("(?<=\\.) ")).hasSizeLessThanOrEqualTo(2));
   }
 
