@@ -151,4 +151,31 @@ class ToolContractTest {
           .contains("missing required argument 'models[1].model'");
     }
   }
+
+  @Test
+  void enabled_tools_offer_only_those_and_the_discovery_tools() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().enabledTools(List.of("chat", "Debug")).build()).build()) {
+      assertThat(agent.tools()).extracting(ToolSpec::name).containsExactly("chat", "debug", "listmodels", "version");
+
+      assertThatThrownBy(() -> Agents.call(agent, "consensus", Map.of()))
+          .cause().isInstanceOf(UnknownToolException.class).hasMessageContaining("'consensus' is disabled");
+    }
+    assertThatThrownBy(() -> ZenAgentOptions.builder().enabledTools(List.of("chat", "codereviewer")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot enable unknown tool 'codereviewer'")
+        .hasMessageContaining("codereview");
+  }
+
+  @Test
+  void prompts_name_the_offered_tools_as_the_anchor_does_and_fill_their_arguments() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().disabledTools("thinkdeep").build()).build()) {
+      List<String> names = agent.prompts().stream().map(PromptSpec::name).toList();
+
+      assertThat(names).contains("chat", "review", "debug", "planner", "continue").doesNotContain("thinkdeeper");
+      PromptSpec review = agent.prompts().stream().filter(p -> p.name().equals("review")).findFirst().orElseThrow();
+      assertThat(review.render(Map.of("model", "o3"))).contains("codereview tool with model o3 (thinking mode medium)");
+      assertThat(review.render(Map.of())).contains("model auto");
+    }
+  }
 }

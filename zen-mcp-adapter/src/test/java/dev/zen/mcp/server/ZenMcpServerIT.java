@@ -117,6 +117,20 @@ class ZenMcpServerIT {
   }
 
   @Test
+  void prompts_offer_the_slash_commands_of_the_tools_and_expand_with_their_arguments() {
+    assertThat(initialized.capabilities().prompts()).isNotNull();
+    List<String> names = client.listPrompts().block().prompts().stream().map(McpSchema.Prompt::name).toList();
+    assertThat(names).contains("chat", "thinkdeeper", "review", "precommit", "debug", "planner", "consensus",
+        "listmodels", "version", "continue");
+
+    McpSchema.GetPromptResult review = client.getPrompt(new McpSchema.GetPromptRequest("review",
+        Map.of("model", "o3"))).block();
+    assertThat(review.messages()).hasSize(1);
+    assertThat(((McpSchema.TextContent) review.messages().get(0).content()).text())
+        .contains("codereview tool with model o3");
+  }
+
+  @Test
   void tools_list_offers_the_zen_tools_in_under_20000_characters() throws IOException {
     McpSchema.ListToolsResult tools = client.listTools().block();
     assertThat(tools.tools()).extracting(McpSchema.Tool::name)
