@@ -49,6 +49,10 @@ final class Responder implements AgentFlow.Stage {
     if (!summary.isEmpty() && !outcome.isError()) {
       text.append("\n\n").append(summary);
     }
+    if (!call.notes.isEmpty()) {
+      structured.put("notes", List.copyOf(call.notes));
+      text.append("\n\nNote: ").append(String.join("; ", call.notes)).append('.');
+    }
     Map<String, Object> update = new LinkedHashMap<>(goTo(AgentGraph.END, Map.of("status", outcome.status())));
     if (continuable) {
       int used = conversation.turns().size() + (store ? 2 : 0);

@@ -58,7 +58,7 @@ public final class ZenAgent implements AutoCloseable {
         gateway.getClass().getSimpleName(), store.getClass().getSimpleName());
     AgentServices services = new AgentServices(gateway, new ModelDirectory(builder.models, gateway, builder.clock),
         store, options, builder.executor, builder.clock, rules,
-        new FileLoader(rules, builder.executor, options.maxFileBytes()), info);
+        new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor), info);
     this.engine = new AgentEngine(services, offered.values());
   }
 

@@ -130,6 +130,14 @@ public abstract class ZenTool {
     return ToolParam.PROMPT.name();
   }
 
+  /**
+   * The thinking mode model requests get when the call names none ({@code thinking_mode}); default
+   * none: the provider's own default. Workflow experts think {@code high}.
+   */
+  protected @Nullable String defaultThinkingMode() {
+    return null;
+  }
+
   /** Whether calls go through the model router; tools answering without a model return false. */
   protected abstract boolean usesModel();
 

@@ -42,14 +42,15 @@ public final class ConsensusTool extends ZenTool {
   static final List<String> STANCES = List.of("for", "against", "neutral");
 
   public ConsensusTool() {
-    super("consensus", "Consult several models in parallel on a proposal, each with a stance (for, against, neutral) "
-        + "and blind to the others, then synthesize their views into one recommendation; 'model' is the synthesizer.",
+    super("consensus", "Several models evaluate a proposal in parallel, each with a stance and blind to the others; "
+        + "'model' synthesizes their views.",
         List.of(ToolParam.PROMPT,
             ToolParam.objects("models", true, "Models to consult, each {model, stance, stance_prompt}", MAX_MODELS,
                 ToolParam.string("model", true, null),
                 ToolParam.oneOf("stance", false, null, "for", "against", "neutral"),
                 ToolParam.string("stance_prompt", false, "Replaces the stance's default instructions")),
-            ToolParam.FILES, ToolParam.IMAGES, ToolParam.MODEL, ToolParam.TEMPERATURE, ToolParam.CONTINUATION));
+            ToolParam.FILES, ToolParam.IMAGES, ToolParam.MODEL, ToolParam.TEMPERATURE, ToolParam.THINKING_MODE,
+            ToolParam.CONTINUATION));
   }
 
   @Override

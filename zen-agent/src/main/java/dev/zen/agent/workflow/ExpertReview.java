@@ -54,7 +54,8 @@ final class ExpertReview {
 
   CompletableFuture<ToolOutcome> run() {
     String request = request();
-    CompletableFuture<Void> files = context.attachFiles(List.copyOf(work.relevantFiles), request);
+    CompletableFuture<Void> files = context.attachFiles(List.copyOf(work.relevantFiles), request)
+        .thenCompose(loaded -> context.attachImages(List.copyOf(work.images)));
     CompletableFuture<ToolOutcome> outcome = files.handle((loaded, error) -> error).thenCompose(error -> {
       if (error != null) {
         Throwable cause = Futures.unwrap(error);

@@ -53,6 +53,12 @@ class WorkflowTool extends ZenTool {
     return definition.hasExpert();
   }
 
+  /** The reference's expert default: reviews think hard unless the call says otherwise. */
+  @Override
+  protected @Nullable String defaultThinkingMode() {
+    return definition.hasExpert() ? "high" : null;
+  }
+
   @Override
   protected String title() {
     return definition.title();
