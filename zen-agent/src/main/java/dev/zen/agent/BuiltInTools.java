@@ -27,4 +27,14 @@ final class BuiltInTools {
     tools.addAll(List.of(new ChallengeTool(), new ApiLookupTool(), new ListModelsTool(), new VersionTool()));
     return List.copyOf(tools);
   }
+
+  /** The names of the built-in tools, in order (what a server can offer; its settings may name only these). */
+  static List<String> names() {
+    return Names.ALL;
+  }
+
+  /** Computed once, on first use: the tools are built only to read their names. */
+  private static final class Names {
+    static final List<String> ALL = all().stream().map(ZenTool::name).toList();
+  }
 }

@@ -79,8 +79,25 @@ public interface ToolContext {
    */
   CompletableFuture<Void> attachFiles(List<String> paths, String request);
 
-  /** A request for {@code model} with the call's {@code temperature} argument fitted to what it accepts. */
+  /**
+   * Loads {@code images} (absolute paths or {@code data:} URLs) for later {@link #messages} calls,
+   * which attach them to the request. Fails with {@link dev.zen.InvalidRequestException} when a
+   * model of the call does not see images (naming models that do), when there are too many or too
+   * large images, or when a path is refused or unreadable. Tools that declare
+   * {@link ToolParam#IMAGES} and {@link ToolParam#FILES} get their {@code images} before they run.
+   */
+  CompletableFuture<Void> attachImages(List<String> images);
+
+  /**
+   * A request for {@code model} with the call's {@code temperature} fitted to what the model
+   * accepts, and its {@code thinking_mode} (or the tool's default) as the model takes it: a
+   * reasoning effort or a thinking budget. A model that does not reason ignores the mode, and the
+   * answer notes it when the caller asked for one.
+   */
   ChatRequest request(ModelSpec model, List<ChatMessage> messages);
+
+  /** Adds a note for the client to the answer (structured {@code notes}, and a line of the text). */
+  void note(String note);
 
   /** Asks for a whole answer at once. Failures complete the future; it never throws. */
   CompletableFuture<ChatReply> complete(ChatRequest request);

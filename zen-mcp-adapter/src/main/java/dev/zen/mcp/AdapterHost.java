@@ -1,5 +1,6 @@
 package dev.zen.mcp;
 
+import dev.zen.agent.PromptSpec;
 import dev.zen.agent.ToolCall;
 import dev.zen.agent.ToolResult;
 import dev.zen.agent.ToolSpec;
@@ -26,14 +27,21 @@ final class AdapterHost implements ToolHost {
   private final List<ToolSpec> specs;
   private final Set<String> disabledTools;
   private final String instructions;
+  private final List<PromptSpec> prompts;
 
-  AdapterHost(Map<String, Entry> tools, Set<String> disabledTools, String instructions) {
+  AdapterHost(Map<String, Entry> tools, Set<String> disabledTools, String instructions, List<PromptSpec> prompts) {
     this.tools = Map.copyOf(tools);
     List<ToolSpec> ordered = new ArrayList<>();
     tools.values().forEach(entry -> ordered.add(entry.spec()));
     this.specs = List.copyOf(ordered);
     this.disabledTools = Set.copyOf(disabledTools);
     this.instructions = instructions;
+    this.prompts = List.copyOf(prompts);
+  }
+
+  @Override
+  public List<PromptSpec> prompts() {
+    return prompts;
   }
 
   @Override

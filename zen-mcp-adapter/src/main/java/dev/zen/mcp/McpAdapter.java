@@ -142,8 +142,8 @@ public final class McpAdapter {
     }
 
     /**
-     * Serves every tool of {@code agent} ({@link ZenAgent#tools()}); the agent checks their
-     * arguments itself. A call of one of the agent's disabled tools is refused saying it is
+     * Serves every tool of {@code agent} ({@link ZenAgent#tools()}) and its prompts
+     * ({@link ZenAgent#prompts()}, slash commands in CLIs); the agent checks tool arguments itself. A call of one of the agent's disabled tools is refused saying it is
      * disabled. At most one agent.
      *
      * @throws IllegalStateException when an agent was set already
@@ -204,7 +204,8 @@ public final class McpAdapter {
         }
       }
       String text = instructions != null ? instructions : agent != null ? agent.instructions() : "";
-      return new McpAdapter(new ServerIdentity(name, title, version), new AdapterHost(byName, disabled, text));
+      return new McpAdapter(new ServerIdentity(name, title, version), new AdapterHost(byName, disabled, text,
+          agent != null ? agent.prompts() : List.of()));
     }
 
     private static String requireText(@Nullable String value, String what) {

@@ -54,7 +54,7 @@ final class McpStdioServer implements AutoCloseable {
       info.title(identity.title());
     }
     spec.serverInfo(info.build())
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+        .capabilities(capabilities(host))
         .jsonMapper(mapper)
         // Tools check arguments themselves (the agent from the same definitions as its schemas,
         // the adapter for application tools) and answer with an isError result naming the
@@ -62,11 +62,20 @@ final class McpStdioServer implements AutoCloseable {
         .validateToolInputs(false)
         .jsonSchemaValidator(new ToolSchemas())
         .requestTimeout(Duration.ofMinutes(5))
-        .tools(bridge.specifications());
+        .tools(bridge.specifications())
+        .prompts(Prompts.specifications(host.prompts()));
     if (!host.instructions().isEmpty()) {
       spec.instructions(host.instructions());
     }
     return spec;
+  }
+
+  private static McpSchema.ServerCapabilities capabilities(ToolHost host) {
+    McpSchema.ServerCapabilities.Builder capabilities = McpSchema.ServerCapabilities.builder().tools(false).logging();
+    if (!host.prompts().isEmpty()) {
+      capabilities.prompts(false);
+    }
+    return capabilities.build();
   }
 
   CompletableFuture<Void> terminated() {

@@ -71,6 +71,13 @@ final class ToolBridge {
       // With an output schema the SDK checks each non-error answer's structured content through
       // ToolSchemas before sending it.
       spec.outputSchemaIfDeclared().ifPresent(tool::outputSchema);
+      ToolSpec.Hints hints = spec.hints();
+      if (hints != null) {
+        // Only the hints that differ from MCP's defaults are sent: the tool list has a size budget.
+        tool.annotations(new McpSchema.ToolAnnotations(hints.title(), hints.readOnly() ? true : null,
+            !hints.readOnly() && hints.destructive() ? true : null, hints.idempotent() ? true : null,
+            hints.openWorld() ? true : null, null));
+      }
       specifications.add(McpServerFeatures.AsyncToolSpecification.builder()
           .tool(tool.build())
           .callHandler((exchange, request) -> Mono.create(sink -> new Run(spec.name(), exchange, request, sink).start()))

@@ -1,5 +1,6 @@
 package dev.zen.mcp;
 
+import dev.zen.agent.PromptSpec;
 import dev.zen.agent.ToolCall;
 import dev.zen.agent.ToolResult;
 import dev.zen.agent.ToolSpec;
@@ -16,6 +17,11 @@ interface ToolHost {
   List<ToolSpec> tools();
 
   String instructions();
+
+  /** Ready-made requests offered as MCP prompts (slash commands); none by default. */
+  default List<PromptSpec> prompts() {
+    return List.of();
+  }
 
   /** Tool names that exist but are switched off, so an unknown-tool error can say which. */
   Set<String> disabledTools();

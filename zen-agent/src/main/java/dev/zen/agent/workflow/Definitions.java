@@ -19,7 +19,7 @@ final class Definitions {
   private Definitions() {}
 
   static WorkflowDefinition thinkdeep() {
-    return new WorkflowDefinition("thinkdeep",
+    return new WorkflowDefinition("thinkdeep", "Think deep",
         "Step-by-step deep reasoning on a hard problem, validated by an expert model.",
         new Vocabulary("thinkdeep_in_progress", "pause_for_thinkdeep", "thinkdeep_required", "thinking_complete",
             "deep_thinking_complete_ready_for_implementation", "skipped_due_to_certain_thinking_confidence",
@@ -36,7 +36,7 @@ final class Definitions {
   }
 
   static WorkflowDefinition codereview() {
-    return new WorkflowDefinition("codereview",
+    return new WorkflowDefinition("codereview", "Code review",
         "Step-by-step code review (quality, security, performance, architecture) with expert validation.",
         new Vocabulary("code_review_in_progress", "pause_for_code_review", "code_review_required",
             "code_review_complete", "code_review_complete_ready_for_implementation",
@@ -60,7 +60,7 @@ final class Definitions {
   }
 
   static WorkflowDefinition debug() {
-    return new WorkflowDefinition("debug",
+    return new WorkflowDefinition("debug", "Debug",
         "Step-by-step root-cause investigation of a bug, with expert validation.",
         new Vocabulary("investigation_in_progress", "pause_for_investigation", "investigation_required",
             "investigation_complete", "certain_confidence_proceed_with_fix", "skipped_due_to_certain_confidence",
@@ -77,7 +77,7 @@ final class Definitions {
   }
 
   static WorkflowDefinition analyze() {
-    return new WorkflowDefinition("analyze",
+    return new WorkflowDefinition("analyze", "Analyze",
         "Step-by-step code analysis (architecture, performance, security, quality) with expert validation.",
         new Vocabulary("analysis_in_progress", "pause_for_analysis", "analysis_required", "analysis_complete",
             "analysis_complete", "-", "complete_analyze", "analysis_status"),
@@ -94,7 +94,7 @@ final class Definitions {
   }
 
   static WorkflowDefinition refactor() {
-    return new WorkflowDefinition("refactor",
+    return new WorkflowDefinition("refactor", "Refactor",
         "Step-by-step search for refactoring opportunities, with expert validation.",
         new Vocabulary("refactoring_analysis_in_progress", "pause_for_refactoring_analysis",
             "refactoring_analysis_required", "refactoring_analysis_complete",
@@ -115,7 +115,7 @@ final class Definitions {
   }
 
   static WorkflowDefinition testgen() {
-    return new WorkflowDefinition("testgen",
+    return new WorkflowDefinition("testgen", "Test generation",
         "Step-by-step test planning with edge cases; an expert proposes scenarios and test code.",
         new Vocabulary("test_generation_in_progress", "pause_for_test_analysis", "test_analysis_required",
             "test_generation_complete", "test_generation_complete_ready_for_implementation",
@@ -130,7 +130,7 @@ final class Definitions {
   }
 
   static WorkflowDefinition secaudit() {
-    return new WorkflowDefinition("secaudit",
+    return new WorkflowDefinition("secaudit", "Security audit",
         "Step-by-step OWASP-oriented security audit, with expert validation.",
         new Vocabulary("security_audit_in_progress", "pause_for_security_audit", "security_audit_required",
             "security_audit_complete", "security_analysis_complete", "skipped_due_to_certain_audit_confidence",
@@ -152,7 +152,7 @@ final class Definitions {
   }
 
   static WorkflowDefinition precommit() {
-    return new WorkflowDefinition("precommit",
+    return new WorkflowDefinition("precommit", "Pre-commit validation",
         "Step-by-step validation of pending git changes before a commit, with expert validation.",
         new Vocabulary("validation_in_progress", "pause_for_validation", "validation_required", "validation_complete",
             "validation_complete_ready_for_commit", "skipped_due_to_internal_analysis_type", "complete_validation",

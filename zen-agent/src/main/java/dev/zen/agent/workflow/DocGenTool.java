@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class DocGenTool extends WorkflowTool {
   DocGenTool() {
-    super(new WorkflowDefinition("docgen",
+    super(new WorkflowDefinition("docgen", "Documentation",
         "Document code file by file, counting files until all are done; no model is called.",
         new Vocabulary("documentation_analysis_in_progress", "pause_for_documentation_analysis",
             "documentation_analysis_required", "documentation_analysis_complete", "documentation_analysis_complete",

@@ -54,7 +54,8 @@ final class ExpertReview {
 
   CompletableFuture<ToolOutcome> run() {
     String request = request();
-    CompletableFuture<Void> files = context.attachFiles(List.copyOf(work.relevantFiles), request);
+    CompletableFuture<Void> files = context.attachFiles(List.copyOf(work.relevantFiles), request)
+        .thenCompose(loaded -> context.attachImages(List.copyOf(work.images)));
     CompletableFuture<ToolOutcome> outcome = files.handle((loaded, error) -> error).thenCompose(error -> {
       if (error != null) {
         Throwable cause = Futures.unwrap(error);
@@ -137,12 +138,15 @@ final class ExpertReview {
     }
     more.put("expert", meta);
     ToolOutcome done = Responses.complete(tool, state, step, work, status, nextSteps, more);
-    String text = status + ": " + (fromCache ? "the expert's earlier answer to this same request (from the cache)"
-        : "the expert (" + model + ") reviewed " + work.steps.size() + " steps") + ".\n\n## Expert analysis\n"
-        + (parsed != null ? pretty(parsed) : reply.strip()) + "\n\n## Next steps\n" + nextSteps;
+    String headline = status + ": " + (fromCache ? "the expert's earlier answer to this same request (from the cache)"
+        : "the expert (" + model + ") reviewed " + work.steps.size() + " steps") + ".";
+    String analysis = parsed != null ? pretty(parsed) : reply.strip();
+    String text = headline + "\n\n## Expert analysis\n" + analysis + "\n\n## Next steps\n" + nextSteps;
     WorkflowState kept = fromCache ? state
         : state.withExpert(hash, new WorkflowState.CachedExpert(model, reply, context.clock().millis()));
+    // A parsed analysis is in expert_analysis already; a text one is said once, here.
     return ToolOutcome.notice(status, text).remembered(true).withExtra(done.extra())
+        .withStructuredText(parsed != null ? headline : headline + "\n\n" + analysis)
         .withState(kept, WorkflowStateCodec.INSTANCE);
   }
 

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class PlannerTool extends WorkflowTool {
   PlannerTool() {
-    super(new WorkflowDefinition("planner",
+    super(new WorkflowDefinition("planner", "Planner",
         "Plan a complex task step by step, with revisions and branches; no model is called.",
         new Vocabulary("planning_in_progress", "pause_for_planning", "planning_required", "planning_complete",
             "planning_complete", "skipped_by_tool_design", "complete_planning", "planning_status"),

@@ -40,13 +40,15 @@ final class Responses {
         : "Files referenced in this step: " + String.join(", ", step.relevantFiles())
             + ". They are read on the final step."));
     extra.putAll(more);
-    StringBuilder text = new StringBuilder(status).append(": step ").append(step.number()).append(" of ")
-        .append(step.totalSteps()).append(" recorded.\n\nRequired actions before step ").append(next).append(":\n");
+    String headline = status + ": step " + step.number() + " of " + step.totalSteps() + " recorded.";
+    StringBuilder text = new StringBuilder(headline).append("\n\nRequired actions before step ").append(next)
+        .append(":\n");
     for (int i = 0; i < actions.size(); i++) {
       text.append(i + 1).append(". ").append(actions.get(i)).append('\n');
     }
     text.append('\n').append(nextSteps);
-    return ToolOutcome.notice(status, text.toString()).remembered(true).withExtra(extra);
+    // The actions and next steps are structured fields already: the structured text is the headline.
+    return ToolOutcome.notice(status, text.toString()).remembered(true).withExtra(extra).withStructuredText(headline);
   }
 
   /** The final step, completed by the agent without an expert (by its own rule, or for lack of work). */
@@ -80,10 +82,11 @@ final class Responses {
     extra.put(words.completion(), completion(state, work));
     extra.put("next_steps", nextSteps);
     extra.putAll(more);
-    String text = status + ": " + tool.name() + " finished after " + work.steps.size() + " steps ("
+    String headline = status + ": " + tool.name() + " finished after " + work.steps.size() + " steps ("
         + work.findings.size() + " findings, " + work.relevantFiles.size() + " relevant files, " + work.issues.size()
-        + " issues).\n\n" + nextSteps;
-    return ToolOutcome.notice(status, text).remembered(true).withExtra(extra);
+        + " issues).";
+    return ToolOutcome.notice(status, headline + "\n\n" + nextSteps).remembered(true).withExtra(extra)
+        .withStructuredText(headline);
   }
 
   /** The step counters of an intermediate answer. */

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class TracerTool extends WorkflowTool {
   TracerTool() {
-    super(new WorkflowDefinition("tracer",
+    super(new WorkflowDefinition("tracer", "Tracer",
         "Trace a call flow or a dependency structure step by step; no model is called.",
         new Vocabulary("tracing_in_progress", "pause_for_tracing", "tracing_required", "tracing_complete",
             "tracing_complete", "skipped_by_tool_design", "complete_tracing", "tracing_status"),

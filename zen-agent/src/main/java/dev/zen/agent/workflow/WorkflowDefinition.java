@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * {@link WorkflowTool} runs every definition through the same step protocol.
  *
  * @param name the tool's name
+ * @param title its human-readable name
  * @param description one or two sentences for clients
  * @param vocabulary the tool's status strings
  * @param params every argument, in the order clients see them
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param guidance the actions required before the next step
  * @param work what the agent does between steps, for messages ("investigate", "review the code")
  */
-record WorkflowDefinition(String name, String description, Vocabulary vocabulary, List<ToolParam> params,
+record WorkflowDefinition(String name, String title, String description, Vocabulary vocabulary, List<ToolParam> params,
     List<String> step1Required, List<String> configuration, @Nullable String expertPrompt, String closing,
     ExpertCriterion criterion, SkipRule skip, Guidance guidance, String work) {
 

@@ -11,7 +11,6 @@ import java.util.List;
 final class WorkflowFields {
   static final List<String> CONFIDENCE = List.of("exploring", "low", "medium", "high", "very_high", "almost_certain",
       "certain");
-  static final List<String> THINKING_MODES = List.of("minimal", "low", "medium", "high", "max");
 
   static final ToolParam STEP = ToolParam.string("step", true, null);
   static final ToolParam STEP_NUMBER = ToolParam.integer("step_number", true, null, 1);
@@ -27,8 +26,6 @@ final class WorkflowFields {
   static final ToolParam HYPOTHESIS = ToolParam.string("hypothesis", false, null);
   static final ToolParam USE_ASSISTANT_MODEL = ToolParam.bool("use_assistant_model", false, null);
   static final ToolParam BACKTRACK_FROM_STEP = ToolParam.integer("backtrack_from_step", false, null, 1);
-  static final ToolParam THINKING_MODE = ToolParam.oneOf("thinking_mode", false, null,
-      THINKING_MODES.toArray(String[]::new));
 
   private WorkflowFields() {}
 
@@ -41,7 +38,7 @@ final class WorkflowFields {
     }
     params.addAll(extras);
     params.addAll(List.of(BACKTRACK_FROM_STEP, USE_ASSISTANT_MODEL, ToolParam.IMAGES, ToolParam.MODEL,
-        ToolParam.TEMPERATURE, THINKING_MODE, ToolParam.CONTINUATION));
+        ToolParam.TEMPERATURE, ToolParam.THINKING_MODE, ToolParam.CONTINUATION));
     return params;
   }
 }

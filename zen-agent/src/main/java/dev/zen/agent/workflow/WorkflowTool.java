@@ -41,9 +41,32 @@ class WorkflowTool extends ZenTool {
     return WorkflowFields.STEP.name();
   }
 
+  /**
+   * Every answer has a status; the rest depends on the tool and the step (the instructions say
+   * which fields to expect). Kept minimal: the tool list has a size budget.
+   */
+  private static final Map<String, Object> OUTPUT_SCHEMA = Map.of("type", "object",
+      "properties", Map.of("status", Map.of("type", "string")), "required", List.of("status"));
+
   @Override
   protected boolean usesModel() {
     return definition.hasExpert();
+  }
+
+  /** The reference's expert default: reviews think hard unless the call says otherwise. */
+  @Override
+  protected @Nullable String defaultThinkingMode() {
+    return definition.hasExpert() ? "high" : null;
+  }
+
+  @Override
+  protected String title() {
+    return definition.title();
+  }
+
+  @Override
+  protected Map<String, Object> outputSchema() {
+    return OUTPUT_SCHEMA;
   }
 
   @Override

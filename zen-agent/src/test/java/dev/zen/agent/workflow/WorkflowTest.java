@@ -259,6 +259,11 @@ class WorkflowTest {
       assertThat((String) get(needsFiles, "next_steps")).contains("Provide the requested files");
       assertThat(parsed.structuredContent()).containsEntry("status", "code_review_complete");
       assertThat((Map<String, Object>) get(parsed, "expert_analysis")).containsKey("issues");
+      String structured = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+          parsed.structuredContent());
+      assertThat(structured.split("\\{\"severity\":\"low\"\\}", -1)).as("the analysis once in the structured content")
+          .hasSize(2);
+      assertThat((String) get(parsed, "content")).doesNotContain("severity");
     }
   }
 

@@ -29,6 +29,7 @@ final class ServerConfig {
   static final String OPENROUTER_API_KEY = "OPENROUTER_API_KEY";
   static final String DEFAULT_MODEL = "DEFAULT_MODEL";
   static final String DISABLED_TOOLS = "DISABLED_TOOLS";
+  static final String ENABLED_TOOLS = "ENABLED_TOOLS";
   static final String CONVERSATION_TIMEOUT_HOURS = "CONVERSATION_TIMEOUT_HOURS";
   static final String MAX_CONVERSATION_TURNS = "MAX_CONVERSATION_TURNS";
   static final String LOG_LEVEL = "LOG_LEVEL";
@@ -50,7 +51,8 @@ final class ServerConfig {
       "  CUSTOM_API_URL, CUSTOM_API_KEY, CUSTOM_MODEL_NAME   any OpenAI-compatible endpoint (LiteLLM, Ollama, vLLM...)",
       "  OPENAI_API_KEY                                      OpenAI",
       "  OPENROUTER_API_KEY                                  OpenRouter",
-      "  DEFAULT_MODEL (auto), DISABLED_TOOLS (a,b), CONVERSATION_TIMEOUT_HOURS (3), MAX_CONVERSATION_TURNS (50),",
+      "  DEFAULT_MODEL (auto), DISABLED_TOOLS (a,b), ENABLED_TOOLS (only these, a,b), CONVERSATION_TIMEOUT_HOURS (3),",
+      "  MAX_CONVERSATION_TURNS (50),",
       "  LOG_LEVEL (INFO; logs go to stderr), REDIS_URL (conversations in Redis instead of memory),",
       "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint)",
       "  --demo answers from a built-in fake endpoint on loopback (no key; ZEN_DEMO_LATENCY_MS, default 500)");
@@ -211,10 +213,7 @@ final class ServerConfig {
       if (defaultModel == null && customModelName != null && endpoint != null && endpoint.source().equals(CUSTOM_API_URL)) {
         defaultModel = customModelName;
       }
-      String disabled = get(DISABLED_TOOLS);
-      if (disabled != null) {
-        disabledTools = Arrays.stream(disabled.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-      }
+      disabledTools = names(get(DISABLED_TOOLS));
       conversationTimeout = hours(CONVERSATION_TIMEOUT_HOURS);
       maxConversationTurns = integer(MAX_CONVERSATION_TURNS, 2, 10_000, "turns (a call stores two)");
       redisUrl = redisUrl();
@@ -237,6 +236,7 @@ final class ServerConfig {
         }
       });
       apply(DISABLED_TOOLS, () -> options.disabledTools(disabledTools));
+      apply(ENABLED_TOOLS, () -> options.enabledTools(names(get(ENABLED_TOOLS))));
       apply(CONVERSATION_TIMEOUT_HOURS, () -> {
         if (conversationTimeout != null) {
           options.conversationTimeout(conversationTimeout);
@@ -248,6 +248,12 @@ final class ServerConfig {
         }
       });
       return options.build();
+    }
+
+    /** A comma-separated list of tool names; empty when unset. */
+    private static List<String> names(@Nullable String value) {
+      return value == null ? List.of()
+          : Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static void apply(String name, Runnable setter) {

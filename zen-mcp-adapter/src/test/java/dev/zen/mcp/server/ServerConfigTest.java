@@ -54,10 +54,12 @@ class ServerConfigTest {
   @Test
   void every_variable_is_read() {
     ServerConfig config = parse("CUSTOM_API_URL", "https://litellm.example/v1", "DEFAULT_MODEL", "o3",
-        "DISABLED_TOOLS", " consensus, challenge ,", "CONVERSATION_TIMEOUT_HOURS", "0.5", "MAX_CONVERSATION_TURNS", "12",
+        "DISABLED_TOOLS", " consensus, challenge ,", "ENABLED_TOOLS", "chat,codereview", "CONVERSATION_TIMEOUT_HOURS", "0.5",
+        "MAX_CONVERSATION_TURNS", "12",
         "LOG_LEVEL", "warning", "REDIS_URL", "redis://:secret@localhost:6379/2", "ZEN_MAX_CONCURRENT_CALLS", "8");
     assertThat(config.agentOptions().defaultModel()).isEqualTo("o3");
     assertThat(config.agentOptions().disabledTools()).containsExactlyInAnyOrder("consensus", "challenge");
+    assertThat(config.agentOptions().enabledTools()).containsExactlyInAnyOrder("chat", "codereview");
     assertThat(config.agentOptions().conversationTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.agentOptions().maxConversationTurns()).isEqualTo(12);
     assertThat(config.logLevel()).isEqualTo(ServerConfig.LogLevel.WARN);
@@ -87,6 +89,7 @@ class ServerConfigTest {
       "REDIS_URL|http://user:pw@host|REDIS_URL is not a Redis URL",
       "DISABLED_TOOLS|chat,frobnicate|DISABLED_TOOLS: cannot disable unknown tool 'frobnicate'",
       "DISABLED_TOOLS|version|DISABLED_TOOLS: tool 'version' cannot be disabled",
+      "ENABLED_TOOLS|chat,review|ENABLED_TOOLS: cannot enable unknown tool 'review'",
       "ZEN_MAX_CONCURRENT_CALLS|0|ZEN_MAX_CONCURRENT_CALLS=0 is out of range",
   })
   void a_bad_value_fails_with_a_message_naming_the_variable(String name, String value, String message) {

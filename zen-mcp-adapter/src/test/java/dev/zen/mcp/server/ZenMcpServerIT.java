@@ -117,6 +117,20 @@ class ZenMcpServerIT {
   }
 
   @Test
+  void prompts_offer_the_slash_commands_of_the_tools_and_expand_with_their_arguments() {
+    assertThat(initialized.capabilities().prompts()).isNotNull();
+    List<String> names = client.listPrompts().block().prompts().stream().map(McpSchema.Prompt::name).toList();
+    assertThat(names).contains("chat", "thinkdeeper", "review", "precommit", "debug", "planner", "consensus",
+        "listmodels", "version", "continue");
+
+    McpSchema.GetPromptResult review = client.getPrompt(new McpSchema.GetPromptRequest("review",
+        Map.of("model", "o3"))).block();
+    assertThat(review.messages()).hasSize(1);
+    assertThat(((McpSchema.TextContent) review.messages().get(0).content()).text())
+        .contains("codereview tool with model o3");
+  }
+
+  @Test
   void tools_list_offers_the_zen_tools_in_under_20000_characters() throws IOException {
     McpSchema.ListToolsResult tools = client.listTools().block();
     assertThat(tools.tools()).extracting(McpSchema.Tool::name)
@@ -125,6 +139,19 @@ class ZenMcpServerIT {
     String json = RawClient.JSON.writeValueAsString(tools);
     System.out.println("tools/list JSON: " + json.length() + " characters for " + tools.tools().size() + " tools");
     assertThat(json.length()).isLessThanOrEqualTo(20_000);
+    assertThat(tools.tools()).allSatisfy(tool -> {
+      assertThat(tool.annotations().title()).as(tool.name()).isNotBlank();
+      assertThat(tool.annotations().readOnlyHint()).as(tool.name()).isTrue();
+    });
+    Map<String, McpSchema.Tool> byName = new java.util.HashMap<>();
+    tools.tools().forEach(tool -> byName.put(tool.name(), tool));
+    assertThat(byName.get("codereview").annotations().title()).isEqualTo("Code review");
+    assertThat(byName.get("chat").annotations().openWorldHint()).isTrue();
+    assertThat(byName.get("planner").annotations().openWorldHint()).as("planner calls no model").isNull();
+    for (String workflow : List.of("thinkdeep", "planner", "codereview", "precommit", "debug", "secaudit", "docgen",
+        "analyze", "refactor", "tracer", "testgen")) {
+      assertThat(byName.get(workflow).outputSchema()).as(workflow).containsEntry("required", List.of("status"));
+    }
     assertThat(tools.tools()).allSatisfy(tool -> assertThat(tool.description().split("(?<=\\.) ")).hasSizeLessThanOrEqualTo(2));
   }
 
