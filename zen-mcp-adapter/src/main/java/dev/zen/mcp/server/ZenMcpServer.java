@@ -122,9 +122,6 @@ public final class ZenMcpServer {
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    // langgraph4j logs every failed or cancelled node at ERROR with a stack trace; Zen reports the
-    // same failure itself (naming graph, node and thread) and a cancelled call is no error at all.
-    setIfAbsent("org.slf4j.simpleLogger.log.org.bsc.langgraph4j.CompiledGraph", "off");
   }
 
   private static void setIfAbsent(String key, String value) {
