@@ -4,6 +4,7 @@ import dev.zen.ZenExecutors;
 import dev.zen.gateway.ModelRegistry;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.ModelGateway;
+import dev.zen.spi.RemoteExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +59,8 @@ public final class ZenAgent implements AutoCloseable {
         gateway.getClass().getSimpleName(), store.getClass().getSimpleName());
     AgentServices services = new AgentServices(gateway, new ModelDirectory(builder.models, gateway, builder.clock),
         store, options, builder.executor, builder.clock, rules,
-        new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor), info);
+        new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor),
+        builder.commands != null ? builder.commands : RemoteExecutor.local(builder.executor), info);
     this.engine = new AgentEngine(services, offered.values());
   }
 
@@ -138,8 +140,18 @@ public final class ZenAgent implements AutoCloseable {
     private ExecutorService executor = ZenExecutors.defaultRuntime();
     private Clock clock = Clock.systemUTC();
     private final List<ZenTool> ownTools = new ArrayList<>();
+    private @Nullable RemoteExecutor commands;
 
     private Builder() {}
+
+    /**
+     * Where tools run the commands they compose (precommit's git): default local processes on the
+     * agent's executor. The caller keeps ownership.
+     */
+    public Builder remoteExecutor(RemoteExecutor commands) {
+      this.commands = Objects.requireNonNull(commands, "commands");
+      return this;
+    }
 
     /** Answers model calls (required). Wrap it with resilience and the registry's interceptor as needed. */
     public Builder gateway(ModelGateway gateway) {
