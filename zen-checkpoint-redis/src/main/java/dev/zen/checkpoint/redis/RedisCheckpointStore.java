@@ -139,7 +139,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
   private static RedisURI parse(String uri) {
     Objects.requireNonNull(uri, "redisUri");
     try {
-      return RedisURI.create(uri);
+      return RedisConnector.withImmediateCredentials(RedisURI.create(uri));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a valid Redis URI (expected redis://host:port, rediss://host:port "
           + "or redis-sentinel://host:port#master): " + e.getMessage(), e);

@@ -7,7 +7,9 @@ import dev.zen.internal.Futures;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisCredentialsProvider;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -95,13 +97,13 @@ final class RedisConnector implements AutoCloseable {
       }
       CompletableFuture<Connected> attempt = new CompletableFuture<>();
       if (current.compareAndSet(existing, attempt)) {
-        connect(attempt, true);
+        connect(attempt);
         return attempt;
       }
     }
   }
 
-  private void connect(CompletableFuture<Connected> attempt, boolean mayRetry) {
+  private void connect(CompletableFuture<Connected> attempt) {
     CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connecting;
     try {
       synchronized (lock) {
@@ -113,12 +115,6 @@ final class RedisConnector implements AutoCloseable {
     }
     connecting.whenComplete((connection, failure) -> {
       if (failure != null) {
-        if (mayRetry && closedDuringHandshake(failure)) {
-          // Lettuce sometimes reports a refused AUTH as the connection closing under the handshake
-          // (5 in 300 wrong-password connects here); one more try gets Redis's real answer.
-          connect(attempt, false);
-          return;
-        }
         attempt.completeExceptionally(unavailable(Futures.unwrap(failure)));
         return;
       }
@@ -135,13 +131,30 @@ final class RedisConnector implements AutoCloseable {
     });
   }
 
-  private static boolean closedDuringHandshake(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof RedisConnectionException && String.valueOf(t.getMessage()).contains("closed prematurely")) {
-        return true;
-      }
+  /**
+   * {@code uri} with its credentials (if any) behind an immediate provider. A URI parsed from a
+   * string resolves its credentials lazily, and Lettuce then continues the handshake with
+   * {@code thenComposeAsync} on the JDK's default async pool (a new thread per task on a machine
+   * with two CPUs). A refused AUTH is then handled off the channel's event loop, where Lettuce's
+   * handshake handler closes the channel and completes its future from the close listener; under
+   * load the channel's inactive event runs first and the failure becomes "Connection closed
+   * prematurely", which the store reported as Redis being unreachable. With the credentials at hand
+   * the whole handshake stays on the event loop, and Redis's own answer (WRONGPASS) always wins.
+   */
+  static RedisURI withImmediateCredentials(RedisURI uri) {
+    for (RedisURI sentinel : uri.getSentinels()) {
+      withImmediateCredentials(sentinel);
     }
-    return false;
+    RedisCredentialsProvider provider = uri.getCredentialsProvider();
+    if (provider == null || provider instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider) {
+      return uri;
+    }
+    // A parsed URI's provider is Mono.just(...): the future is complete at once, nothing waits.
+    RedisCredentials credentials = provider.resolveCredentials().toFuture().getNow(null);
+    if (credentials != null) {
+      uri.setCredentialsProvider(new StaticCredentialsProvider(credentials));
+    }
+    return uri;
   }
 
   private ZenException unavailable(Throwable cause) {

@@ -344,8 +344,9 @@ class RedisCheckpointStoreTest {
             .as("keys outside the user's ~zen-acl:* pattern").isInstanceOf(AuthenticationException.class)
             .hasMessageContaining("ACL");
       }
-      // Many fresh connections: Lettuce now and then reports a refused AUTH as a connection closed
-      // under the handshake, which must still come out as an authentication failure.
+      // Many fresh connections, each a new handshake: a refused AUTH must always come out as an
+      // authentication failure, never as Redis being unreachable (it did under load when Lettuce
+      // handled the refusal off its event loop: see RedisConnector.withImmediateCredentials).
       for (int i = 0; i < 100; i++) {
         try (RedisCheckpointStore wrong = RedisCheckpointStore.builder("redis://zen:wrong@127.0.0.1:" + secured.port())
             .options(options).build()) {
