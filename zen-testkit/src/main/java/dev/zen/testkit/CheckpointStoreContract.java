@@ -68,6 +68,8 @@ import org.junit.jupiter.api.TestFactory;
  */
 public abstract class CheckpointStoreContract extends CheckpointStoreFixture {
   private static final List<String> BLANKS = List.of("", " ", "\t\n ");
+  /** A lease long enough that no test outlives it by accident. */
+  private static final Duration LEASE = Duration.ofMinutes(1);
 
   private CheckpointStore store;
 
@@ -76,6 +78,15 @@ public abstract class CheckpointStoreContract extends CheckpointStoreFixture {
    * default: a backend states either way.
    */
   protected abstract IdleTtl idleTtl();
+
+  /**
+   * Whether this backend keeps write leases ({@link CheckpointStore#lease}). The default says it
+   * does, and the suite checks them; a store meant for one process that keeps the SPI's defaults
+   * declares {@link Leases#notKept(String)}, and the suite checks the defaults instead.
+   */
+  protected Leases leases() {
+    return Leases.kept();
+  }
 
   @BeforeEach
   final void openStore() {
@@ -516,6 +527,155 @@ public abstract class CheckpointStoreContract extends CheckpointStoreFixture {
     }
   }
 
+  // --- write leases ------------------------------------------------------------------------------
+
+  @Test
+  void a_free_lease_is_granted_and_refused_to_another_holder_until_it_is_released() {
+    if (!leasesKept()) {
+      assertThat(await(store.lease("t1", "a", LEASE))).isTrue();
+      assertThat(await(store.lease("t1", "b", LEASE))).as("the SPI's default grants every lease").isTrue();
+      return;
+    }
+    assertThat(await(store.lease("t1", "a", LEASE))).isTrue();
+    assertThat(await(store.lease("t1", "b", LEASE))).isFalse();
+    assertThat(await(store.lease("t2", "b", LEASE))).as("leases are per thread").isTrue();
+
+    await(store.releaseLease("t1", "b"));
+    assertThat(await(store.lease("t1", "b", LEASE))).as("only the holder releases a lease").isFalse();
+    await(store.releaseLease("t1", "a"));
+    assertThat(await(store.lease("t1", "b", LEASE))).isTrue();
+  }
+
+  @Test
+  void the_holder_renews_its_lease_and_an_unrenewed_lease_expires() {
+    if (!leasesKept()) {
+      return;
+    }
+    Duration ttl = Duration.ofMillis(400);
+    assertThat(await(store.lease("t1", "a", ttl))).isTrue();
+    long renewUntil = System.nanoTime() + ttl.multipliedBy(2).toNanos();
+    while (System.nanoTime() - renewUntil < 0) {
+      assertThat(await(store.lease("t1", "a", ttl))).as("renewed by its holder").isTrue();
+      assertThat(await(store.lease("t1", "b", ttl))).as("kept from others while renewed").isFalse();
+      pause();
+    }
+
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!await(store.lease("t1", "b", ttl))) {
+      if (System.nanoTime() - deadline > 0) {
+        fail("a lease not renewed for " + TIMEOUT + " was still held; its ttl was " + ttl);
+      }
+      pause();
+    }
+    assertThat(await(store.lease("t1", "a", ttl))).as("the old holder lost it").isFalse();
+  }
+
+  @Test
+  void put_if_leased_writes_only_for_the_holder_of_the_lease() {
+    Checkpoint first = checkpoint("t1", "c1");
+    Checkpoint intruder = checkpoint("t1", "c2");
+    if (!leasesKept()) {
+      assertThat(await(store.putIfLeased(first, "anyone"))).as("the SPI's default is a plain put").isTrue();
+      assertThat(await(store.latest("t1"))).contains(first);
+      return;
+    }
+    assertThat(await(store.putIfLeased(first, "a"))).as("no lease at all").isFalse();
+    assertThat(await(store.latest("t1"))).isEmpty();
+
+    assertThat(await(store.lease("t1", "a", LEASE))).isTrue();
+    assertThat(await(store.putIfLeased(first, "a"))).isTrue();
+    assertThat(await(store.putIfLeased(intruder, "b"))).as("another holder's lease").isFalse();
+
+    assertThat(await(store.history("t1", 10))).containsExactly(first);
+    assertThat(await(store.lease("t1", "a", LEASE))).as("writing neither renews nor releases").isTrue();
+  }
+
+  @Test
+  void a_writer_whose_lease_expired_cannot_overwrite_the_next_holders_write() {
+    if (!leasesKept()) {
+      return;
+    }
+    Duration ttl = Duration.ofMillis(200);
+    assertThat(await(store.lease("t1", "slow", ttl))).isTrue();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!await(store.lease("t1", "next", ttl))) {
+      if (System.nanoTime() - deadline > 0) {
+        fail("the lease never expired");
+      }
+      pause();
+    }
+    Checkpoint next = checkpoint("t1", "latest", Map.of("by", "next"));
+    assertThat(await(store.putIfLeased(next, "next"))).isTrue();
+
+    assertThat(await(store.putIfLeased(checkpoint("t1", "latest", Map.of("by", "slow")), "slow"))).isFalse();
+    assertThat(await(store.latest("t1"))).contains(next);
+  }
+
+  @Test
+  void deleting_a_thread_leaves_its_lease_with_its_holder() {
+    if (!leasesKept()) {
+      return;
+    }
+    assertThat(await(store.lease("t1", "a", LEASE))).isTrue();
+    await(store.put(checkpoint("t1", "c1")));
+
+    await(store.deleteThread("t1"));
+
+    assertThat(await(store.lease("t1", "b", LEASE))).isFalse();
+    assertThat(await(store.putIfLeased(checkpoint("t1", "c2"), "a"))).isTrue();
+  }
+
+  @Test
+  void of_many_holders_asking_at_once_exactly_one_gets_the_lease() throws Exception {
+    if (!leasesKept()) {
+      return;
+    }
+    int holders = 16;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(holders);
+    try {
+      List<CompletableFuture<Boolean>> asking = new ArrayList<>();
+      for (int h = 0; h < holders; h++) {
+        String holder = "h" + h;
+        asking.add(CompletableFuture.supplyAsync(() -> {
+          awaitLatch(start);
+          return await(store.lease("contended", holder, LEASE));
+        }, pool));
+      }
+      start.countDown();
+      await(CompletableFuture.allOf(asking.toArray(new CompletableFuture<?>[0])));
+      assertThat(asking.stream().filter(CompletableFuture::join).count()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void a_lease_taken_through_one_instance_binds_another_exactly_when_the_backend_shares_data() {
+    if (!leasesKept()) {
+      return;
+    }
+    assertThat(await(store.lease("t1", "a", LEASE))).isTrue();
+    CheckpointStore second = openAnother();
+    boolean shared = Objects.requireNonNull(dataSharing()) == DataSharing.SHARED_BY_INSTANCES;
+
+    assertThat(await(second.lease("t1", "b", LEASE))).isEqualTo(!shared);
+    assertThat(await(second.putIfLeased(checkpoint("t1", "c1"), "a"))).isEqualTo(shared);
+  }
+
+  @Test
+  void lease_arguments_are_checked() {
+    assertRejected(() -> store.lease(" ", "a", LEASE), "thread");
+    assertRejected(() -> store.lease("t1", " ", LEASE), "holder");
+    assertRejected(() -> store.lease("t1", "a", Duration.ZERO), "ttl");
+    assertRejected(() -> store.releaseLease("t1", ""), "holder");
+    assertRejected(() -> store.putIfLeased(checkpoint("t1", "c1"), ""), "holder");
+  }
+
+  private boolean leasesKept() {
+    return Objects.requireNonNull(leases(), "leases() returned null").kept;
+  }
+
   // --- invalid arguments -----------------------------------------------------------------------
 
   @Test
@@ -685,6 +845,36 @@ public abstract class CheckpointStoreContract extends CheckpointStoreFixture {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /** Whether a backend keeps write leases, or leaves the SPI's defaults (single-process stores). */
+  public static final class Leases {
+    private static final Leases KEPT = new Leases(true, "");
+    private final boolean kept;
+    private final String reason;
+
+    private Leases(boolean kept, String reason) {
+      this.kept = kept;
+      this.reason = reason;
+    }
+
+    /** The backend keeps leases, across its instances when it shares data between them. */
+    public static Leases kept() {
+      return KEPT;
+    }
+
+    /** The backend keeps the SPI's defaults (every lease granted); {@code reason} says why that is safe. */
+    public static Leases notKept(String reason) {
+      if (reason == null || reason.isBlank()) {
+        throw new IllegalArgumentException("say why leases are not kept");
+      }
+      return new Leases(false, reason);
+    }
+
+    @Override
+    public String toString() {
+      return kept ? "Leases.kept" : "Leases.notKept(" + reason + ")";
     }
   }
 

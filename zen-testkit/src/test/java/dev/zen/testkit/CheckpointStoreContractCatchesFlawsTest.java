@@ -3,10 +3,14 @@ package dev.zen.testkit;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.testkit.CheckpointStoreFixture.DataSharing;
 import dev.zen.testkit.ReferenceCheckpointStore.Backend;
 import dev.zen.testkit.ReferenceCheckpointStore.Flaw;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +58,44 @@ class CheckpointStoreContractCatchesFlawsTest {
   }
 
   @Test
+  void a_fenced_put_that_ignores_the_lease_is_caught() {
+    assertCaught(Flaw.PUT_IF_LEASED_IGNORES_THE_LEASE,
+        CheckpointStoreContract::a_writer_whose_lease_expired_cannot_overwrite_the_next_holders_write);
+  }
+
+  @Test
+  void a_lease_that_never_expires_is_caught() {
+    assertCaught(Flaw.LEASES_NEVER_EXPIRE, CheckpointStoreContract::the_holder_renews_its_lease_and_an_unrenewed_lease_expires);
+  }
+
+  @Test
+  void a_store_that_keeps_the_lease_defaults_passes_only_when_it_says_so() {
+    Case refused = CheckpointStoreContract::a_free_lease_is_granted_and_refused_to_another_holder_until_it_is_released;
+    CheckpointStoreContract defaults = new Reference(Flaw.NONE, DataSharing.SHARED_BY_INSTANCES) {
+      @Override
+      protected CheckpointStore create() {
+        return new ForwardingStore(super.create());
+      }
+
+      @Override
+      protected Leases leases() {
+        return Leases.notKept("one process only");
+      }
+    };
+    CheckpointStoreContract claimsLeases = new Reference(Flaw.NONE, DataSharing.SHARED_BY_INSTANCES) {
+      @Override
+      protected CheckpointStore create() {
+        return new ForwardingStore(super.create());
+      }
+    };
+
+    assertThatCode(() -> run(defaults, refused)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> run(claimsLeases, refused)).isInstanceOf(AssertionError.class);
+    assertThatThrownBy(() -> CheckpointStoreContract.Leases.notKept(""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("why");
+  }
+
+  @Test
   void a_backend_that_declares_the_wrong_data_sharing_is_caught() {
     Case freshInstance = CheckpointStoreContract::a_fresh_instance_on_the_same_backend_sees_the_data_exactly_when_the_backend_shares_it;
 
@@ -93,8 +135,52 @@ class CheckpointStoreContractCatchesFlawsTest {
     void run(CheckpointStoreContract contract) throws Exception;
   }
 
+  /** A store that only forwards the six core methods, so it has the SPI's lease defaults. */
+  private static final class ForwardingStore implements CheckpointStore {
+    private final CheckpointStore delegate;
+
+    ForwardingStore(CheckpointStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletionStage<Void> put(Checkpoint checkpoint) {
+      return delegate.put(checkpoint);
+    }
+
+    @Override
+    public CompletionStage<Optional<Checkpoint>> latest(String threadId) {
+      return delegate.latest(threadId);
+    }
+
+    @Override
+    public CompletionStage<Optional<Checkpoint>> get(String threadId, String id) {
+      return delegate.get(threadId, id);
+    }
+
+    @Override
+    public CompletionStage<List<Checkpoint>> history(String threadId, int limit) {
+      return delegate.history(threadId, limit);
+    }
+
+    @Override
+    public CompletionStage<List<String>> threads() {
+      return delegate.threads();
+    }
+
+    @Override
+    public CompletionStage<Boolean> deleteThread(String threadId) {
+      return delegate.deleteThread(threadId);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
+  }
+
   /** Not a test class itself (JUnit would need a no-argument constructor); driven by the cases above. */
-  private static final class Reference extends CheckpointStoreContract {
+  private static class Reference extends CheckpointStoreContract {
     private final Flaw flaw;
     private final DataSharing declared;
     private Backend backend = new Backend();

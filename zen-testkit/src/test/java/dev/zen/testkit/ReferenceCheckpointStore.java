@@ -3,6 +3,7 @@ package dev.zen.testkit;
 import dev.zen.InvalidRequestException;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,12 +36,16 @@ final class ReferenceCheckpointStore implements CheckpointStore {
     TURNS_INTEGERS_INTO_LONGS,
     ACCEPTS_ZERO_LIMIT,
     DELETE_ALWAYS_REPORTS_TRUE,
-    ACCEPTS_BLANK_THREAD_IDS
+    ACCEPTS_BLANK_THREAD_IDS,
+    PUT_IF_LEASED_IGNORES_THE_LEASE,
+    LEASES_NEVER_EXPIRE
   }
 
   /** The "server": thread id to checkpoints, oldest first, guarded by itself. */
   static final class Backend {
     private final Map<String, List<Checkpoint>> threads = new HashMap<>();
+    /** Thread id to its lease: the holder and when it expires (System.nanoTime). */
+    private final Map<String, Map.Entry<String, Long>> leases = new HashMap<>();
   }
 
   /** The lost-update flaw needs puts of one thread to overlap, so they cannot share one executor thread. */
@@ -149,6 +154,70 @@ final class ReferenceCheckpointStore implements CheckpointStore {
       return blankThreadId();
     }
     return async(() -> backend.threads.remove(threadId) != null || flaw == Flaw.DELETE_ALWAYS_REPORTS_TRUE);
+  }
+
+  @Override
+  public CompletionStage<Boolean> lease(String threadId, String holder, Duration ttl) {
+    if (rejects(threadId) || holder.isBlank() || ttl.isZero() || ttl.isNegative()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("thread id and holder must not be blank, "
+          + "and the ttl must be positive"));
+    }
+    return async(() -> {
+      Map.Entry<String, Long> current = liveLease(threadId);
+      if (current != null && !current.getKey().equals(holder)) {
+        return false;
+      }
+      backend.leases.put(threadId, Map.entry(holder, System.nanoTime() + ttl.toNanos()));
+      return true;
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> releaseLease(String threadId, String holder) {
+    if (holder.isBlank()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("holder must not be blank"));
+    }
+    return async(() -> {
+      Map.Entry<String, Long> current = backend.leases.get(threadId);
+      if (current != null && current.getKey().equals(holder)) {
+        backend.leases.remove(threadId);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public CompletionStage<Boolean> putIfLeased(Checkpoint checkpoint, String holder) {
+    if (holder.isBlank()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("holder must not be blank"));
+    }
+    if (flaw == Flaw.PUT_IF_LEASED_IGNORES_THE_LEASE) {
+      return put(checkpoint).thenApply(written -> true);
+    }
+    return async(() -> {
+      Map.Entry<String, Long> current = liveLease(checkpoint.threadId());
+      if (current == null || !current.getKey().equals(holder)) {
+        return false;
+      }
+      List<Checkpoint> log = backend.threads.computeIfAbsent(checkpoint.threadId(), id -> new ArrayList<>());
+      int existing = indexOf(log, checkpoint.id());
+      if (existing >= 0) {
+        log.set(existing, checkpoint);
+      } else {
+        log.add(checkpoint);
+      }
+      return true;
+    });
+  }
+
+  /** The thread's unexpired lease; called holding the backend's lock. */
+  private Map.@Nullable Entry<String, Long> liveLease(String threadId) {
+    Map.Entry<String, Long> current = backend.leases.get(threadId);
+    if (current != null && flaw != Flaw.LEASES_NEVER_EXPIRE && System.nanoTime() - current.getValue() >= 0) {
+      backend.leases.remove(threadId);
+      return null;
+    }
+    return current;
   }
 
   @Override

@@ -12,10 +12,13 @@ import dev.zen.ZenExecutors;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import java.time.Duration;
+import dev.zen.internal.Checks;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -40,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Expired and evicted threads are counted ({@link #evictionCount()}) and logged at debug level.
  *
+ * <p>Write leases ({@link #lease}, {@link #putIfLeased}) order writers of one thread within this
+ * JVM, for example two agents sharing this store; they use the same time source as the idle TTL
+ * and are kept apart from the checkpoints, so an evicted thread keeps its lease.
+ *
  * <p>Threading: every method works on the caller's thread and returns an already completed
  * future; nothing blocks. Threads are independent: a put replaces its thread's immutable log in
  * one atomic step that locks only that thread's slot of the cache, and reads take no lock, so a
@@ -57,6 +64,8 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   public static final int DEFAULT_MAX_CHECKPOINTS_PER_THREAD = 1_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(MemoryCheckpointStore.class);
+  /** Above this many leases, taking one also drops the expired ones. */
+  private static final int LEASE_SWEEP_THRESHOLD = 1_024;
 
   private final Duration idleTtl;
   private final long maximumWeightBytes;
@@ -64,6 +73,9 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   private final Cache<String, ThreadLog> cache;
   private final ConcurrentMap<String, ThreadLog> threads;
   private final LongAdder evictions = new LongAdder();
+  /** Write leases by thread; outside the cache, so evicting a thread's checkpoints keeps its lease. */
+  private final ConcurrentMap<String, Lease> leases = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
   private volatile boolean closed;
 
   private MemoryCheckpointStore(Builder builder) {
@@ -88,6 +100,7 @@ public final class MemoryCheckpointStore implements CheckpointStore {
       LongSupplier ticker = builder.ticker;
       caffeine.ticker(ticker::getAsLong);
     }
+    this.nanoTime = builder.ticker == null ? System::nanoTime : builder.ticker;
     this.cache = caffeine.build();
     this.threads = cache.asMap();
   }
@@ -108,6 +121,62 @@ public final class MemoryCheckpointStore implements CheckpointStore {
     if (closed) {
       return closedFailure();
     }
+    return write(checkpoint);
+  }
+
+  /**
+   * Writes the checkpoint only while {@code holder} holds the thread's lease: the check and the
+   * write happen under the lock of the thread's lease slot, which lease and release take too.
+   */
+  @Override
+  public CompletableFuture<Boolean> putIfLeased(Checkpoint checkpoint, String holder) {
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    requireText(holder, "holder");
+    if (closed) {
+      return closedFailure();
+    }
+    long now = nanoTime.getAsLong();
+    List<CompletableFuture<Boolean>> outcome = new ArrayList<>(1);
+    leases.compute(checkpoint.threadId(), (threadId, lease) -> {
+      Lease live = lease == null || lease.expired(now) ? null : lease;
+      outcome.add(live != null && live.holder().equals(holder)
+          ? write(checkpoint).thenApply(written -> true) : CompletableFuture.completedFuture(false));
+      return live;
+    });
+    return outcome.get(0);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> lease(String threadId, String holder, Duration ttl) {
+    requireText(threadId, "threadId");
+    requireText(holder, "holder");
+    Checks.requirePositive(ttl, "ttl");
+    if (closed) {
+      return closedFailure();
+    }
+    long now = nanoTime.getAsLong();
+    long expiresAt = now + Math.max(1, ttl.toNanos());
+    Lease taken = leases.compute(threadId, (id, lease) -> lease == null || lease.expired(now) || lease.holder().equals(holder)
+        ? new Lease(holder, expiresAt) : lease);
+    if (leases.size() > LEASE_SWEEP_THRESHOLD) {
+      // Leases of holders that never released them (a crashed caller) go once expired.
+      leases.entrySet().removeIf(entry -> entry.getValue().expired(now));
+    }
+    return CompletableFuture.completedFuture(taken != null && taken.holder().equals(holder));
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(String threadId, String holder) {
+    requireText(threadId, "threadId");
+    requireText(holder, "holder");
+    if (closed) {
+      return closedFailure();
+    }
+    leases.computeIfPresent(threadId, (id, lease) -> lease.holder().equals(holder) ? null : lease);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private CompletableFuture<Void> write(Checkpoint checkpoint) {
     String threadId = checkpoint.threadId();
     long weight = ThreadLog.weigh(checkpoint);
     if (weight + ThreadLog.overhead(threadId) > maximumWeightBytes) {
@@ -188,6 +257,7 @@ public final class MemoryCheckpointStore implements CheckpointStore {
   @Override
   public void close() {
     closed = true;
+    leases.clear();
     cache.invalidateAll();
     cache.cleanUp();
   }
@@ -215,6 +285,13 @@ public final class MemoryCheckpointStore implements CheckpointStore {
       LOG.debug("Dropped checkpoint thread '{}' ({}): {} checkpoints, about {} bytes", threadId,
           cause == RemovalCause.EXPIRED ? "idle for " + idleTtl : "over the maximum weight of " + maximumWeightBytes + " bytes",
           log == null ? 0 : log.size(), log == null ? 0 : log.weight());
+    }
+  }
+
+  /** A thread's write lease: who holds it and until when (in the store's nano time). */
+  private record Lease(String holder, long expiresAt) {
+    boolean expired(long now) {
+      return now - expiresAt >= 0;
     }
   }
 

@@ -11,8 +11,11 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  *   {prefix}:{enc}:idx    ZSET   checkpoint id -> per-thread sequence number (put order)
  *   {prefix}:{enc}:body   HASH   checkpoint id -> encoded checkpoint (CheckpointCodec)
- *   {prefix}:{enc}:meta   HASH   seq (last sequence number), bytes (sum of bodies), updated (ms)
- *   {prefix}:threads      ZSET   thread id -> creation time (ms); best effort, own slot
+ *   {prefix}:{enc}:meta   HASH   seq (last sequence number), bytes (sum of bodies), updated (ms),
+ *                                indexed_until (the expiry its thread-index entry carries)
+ *   {prefix}:{enc}:lease  STRING the holder of the thread's write lease, expiring with the lease
+ *   {prefix}:threads      ZSET   thread id -> the thread's expiry (ms, +inf without TTL), at most
+ *                                half a TTL behind it; best effort, own slot, expires too
  * </pre>
  *
  * <p>{@code enc} percent-encodes the thread id's UTF-8 bytes except {@code A-Z a-z 0-9 - . _ ~},
@@ -31,6 +34,27 @@ final class KeyLayout {
   byte[][] threadKeys(String threadId) {
     String base = prefix + ":{" + encode(threadId) + "}:";
     return new byte[][] {utf8(base + "idx"), utf8(base + "body"), utf8(base + "meta")};
+  }
+
+  /** The thread's keys followed by its lease key, for a put (same slot). */
+  byte[][] putKeys(String threadId) {
+    byte[][] keys = threadKeys(threadId);
+    return new byte[][] {keys[0], keys[1], keys[2], leaseKey(threadId)};
+  }
+
+  /** The key of the thread's write lease. Not one of {@link #threadKeys}: deleting a thread leaves a lease alone. */
+  byte[] leaseKey(String threadId) {
+    return utf8(prefix + ":{" + encode(threadId) + "}:lease");
+  }
+
+  /** The thread a key of this layout belongs to, or null when it is not a thread's key. */
+  @Nullable String threadIdOfKey(String key) {
+    String head = prefix + ":{";
+    int close = key.indexOf("}:", head.length());
+    if (!key.startsWith(head) || close < 0) {
+      return null;
+    }
+    return decode(key.substring(head.length(), close));
   }
 
   byte[] threadIndexKey() {

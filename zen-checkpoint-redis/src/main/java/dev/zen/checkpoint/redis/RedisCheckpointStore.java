@@ -17,6 +17,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,7 +63,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisCheckpointStore implements CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisCheckpointStore.class);
-  private static final byte[][] NO_ARGS = new byte[0][];
 
   private final RedisConnector connector;
   private final RedisCheckpointStoreOptions options;
@@ -153,6 +153,26 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
   @Override
   public CompletableFuture<Void> put(Checkpoint checkpoint) {
+    return write(checkpoint, "").thenApply(written -> null);
+  }
+
+  /**
+   * Writes the checkpoint only while {@code holder} holds the thread's lease, checked in the same
+   * script that writes: a holder whose lease expired (say, while Redis or the holder's process was
+   * paused) gets {@code false} and writes nothing.
+   */
+  @Override
+  public CompletableFuture<Boolean> putIfLeased(Checkpoint checkpoint, String holder) {
+    Checks.requireText(holder, "holder");
+    return write(checkpoint, holder);
+  }
+
+  /**
+   * One atomic script: checks the key types (and the lease when {@code holder} is not empty),
+   * writes, trims, sets the TTL. Then, when the thread's index entry must move (new thread, or
+   * half a TTL gained), moves it before the future completes, so threads() lists the thread.
+   */
+  private CompletableFuture<Boolean> write(Checkpoint checkpoint, String holder) {
     Objects.requireNonNull(checkpoint, "checkpoint");
     byte[] body = CheckpointCodec.encode(checkpoint);
     if (body.length > options.maxCheckpointBytes()) {
@@ -161,51 +181,97 @@ public final class RedisCheckpointStore implements CheckpointStore {
           + "store's maxCheckpointBytes of " + options.maxCheckpointBytes() + "; nothing was written. Keep large "
           + "data (files, transcripts) outside the graph state, or raise maxCheckpointBytes"));
     }
-    byte[][] keys = layout.threadKeys(checkpoint.threadId());
-    String now = Long.toString(System.currentTimeMillis());
-    byte[][] args = {utf8(checkpoint.id()), body, maxCountArg, maxBytesArg, ttlArg, utf8(now)};
-    return call("put", commands -> Scripts.<List<Object>>run(commands, Scripts.PUT, ScriptOutputType.MULTI, keys, args)
-        .thenCompose(result -> {
-          boolean unindexed = ((Number) result.get(0)).longValue() == 1;
-          if (unindexed && options.threadIndex()) {
-            return indexThread(commands, keys, checkpoint.threadId(), now);
+    String threadId = checkpoint.threadId();
+    byte[][] keys = layout.putKeys(threadId);
+    long now = System.currentTimeMillis();
+    byte[][] args = {utf8(checkpoint.id()), body, maxCountArg, maxBytesArg, ttlArg, ascii(now), utf8(holder)};
+    return call(holder.isEmpty() ? "put" : "putIfLeased", threadId, commands -> Scripts.<List<Object>>run(commands,
+        Scripts.PUT, ScriptOutputType.MULTI, keys, args).thenCompose(result -> {
+          boolean written = ((Number) result.get(0)).longValue() == 1;
+          Object reindex = result.get(1);
+          if (!written || reindex == null || !options.threadIndex()) {
+            return CompletableFuture.completedFuture(written);
           }
-          return CompletableFuture.completedFuture(null);
-        }), ignored -> null);
+          return index(commands, threadId, reindex, now).thenApply(indexed -> written);
+        }), written -> written);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> lease(String threadId, String holder, Duration ttl) {
+    requireThreadId(threadId);
+    Checks.requireText(holder, "holder");
+    Checks.requirePositive(ttl, "ttl");
+    byte[][] keys = {layout.leaseKey(threadId)};
+    return call("lease", threadId, commands -> Scripts.<Long>run(commands, Scripts.LEASE, ScriptOutputType.INTEGER,
+        keys, utf8(holder), ascii(Math.max(1, ttl.toMillis()))), granted -> granted == 1);
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseLease(String threadId, String holder) {
+    requireThreadId(threadId);
+    Checks.requireText(holder, "holder");
+    byte[][] keys = {layout.leaseKey(threadId)};
+    return call("releaseLease", threadId, commands -> Scripts.<Long>run(commands, Scripts.RELEASE,
+        ScriptOutputType.INTEGER, keys, utf8(holder)), released -> null);
   }
 
   /**
-   * Adds the thread to the index, then marks its metadata as indexed so later puts skip this; if
-   * either step fails, the next put tries again. Best effort: a thread missing from the index is
-   * still stored, only not listed by threads().
+   * Moves the thread's index entry to {@code expiry} (what a script returned: ms, or "inf"),
+   * pruning entries of threads that are surely gone, then records the move in the thread's
+   * metadata. Best effort: a failure is logged, and a later put or refreshing read tries again.
    */
-  private CompletableFuture<@Nullable Void> indexThread(RedisClusterAsyncCommands<byte[], byte[]> commands,
-      byte[][] keys, String threadId, String now) {
-    return commands.zadd(layout.threadIndexKey(), Double.parseDouble(now), utf8(threadId)).toCompletableFuture()
-        .thenCompose(added -> Scripts.<Long>run(commands, Scripts.MARK_INDEXED, ScriptOutputType.INTEGER, keys))
+  private CompletableFuture<@Nullable Void> index(RedisClusterAsyncCommands<byte[], byte[]> commands, String threadId,
+      Object expiry, long now) {
+    byte[] score = expiry instanceof byte[] bytes ? bytes : ascii(((Number) expiry).longValue());
+    long ttl = options.ttl().toMillis();
+    byte[] pruneBefore = ttl > 0 ? ascii(now - ttl / 2) : ascii("-inf");
+    byte[] indexTtl = ascii(ttl > 0 ? ttl + ttl / 2 : 0);
+    byte[][] indexKey = {layout.threadIndexKey()};
+    return Scripts.<Long>run(commands, Scripts.INDEX, ScriptOutputType.INTEGER, indexKey, utf8(threadId), score,
+            pruneBefore, indexTtl)
+        .thenCompose(pruned -> Scripts.<Long>run(commands, Scripts.MARK_INDEXED, ScriptOutputType.INTEGER,
+            layout.threadKeys(threadId), score))
         .handle((marked, failure) -> {
           if (failure != null) {
-            LOG.warn("Could not add thread '{}' to the thread index at {}; threads() will not list it: {}",
-                threadId, connector.endpoint(), failure.toString());
+            LOG.warn("Could not update the thread index at {} for thread '{}'; threads() may not list it until its next "
+                + "write: {}", connector.endpoint(), threadId, RedisErrors.translate(failure, "indexing", connector.endpoint(),
+                options.commandTimeout(), null).getMessage());
           }
           return null;
         });
   }
 
+  /** After a read that refreshed the thread's TTL: moves its index entry along, without holding the read up. */
+  private void reindexAfterRead(RedisClusterAsyncCommands<byte[], byte[]> commands, String threadId,
+      @Nullable Object expiry, long now) {
+    if (expiry != null && options.threadIndex()) {
+      index(commands, threadId, expiry, now);
+    }
+  }
+
   @Override
   public CompletableFuture<Optional<Checkpoint>> latest(String threadId) {
     byte[][] keys = layout.threadKeys(requireThreadId(threadId));
-    return call("latest", commands -> Scripts.<byte @Nullable []>run(commands, Scripts.LATEST, ScriptOutputType.VALUE,
-        keys, ttlArg), bytes -> bytes == null ? Optional.empty() : Optional.of(decode(bytes, threadId, null)));
+    long now = System.currentTimeMillis();
+    return call("latest", threadId, commands -> Scripts.<List<Object>>run(commands, Scripts.LATEST,
+        ScriptOutputType.MULTI, keys, ttlArg, ascii(now)).thenApply(result -> {
+          reindexAfterRead(commands, threadId, result.get(0), now);
+          return result;
+        }), result -> result.get(1) == null ? Optional.empty()
+            : Optional.of(decode((byte[]) result.get(1), threadId, null)));
   }
 
   @Override
   public CompletableFuture<Optional<Checkpoint>> get(String threadId, String checkpointId) {
     byte[][] keys = layout.threadKeys(requireThreadId(threadId));
     Checks.requireText(checkpointId, "checkpointId");
-    return call("get", commands -> Scripts.<byte @Nullable []>run(commands, Scripts.GET, ScriptOutputType.VALUE,
-        keys, ttlArg, utf8(checkpointId)),
-        bytes -> bytes == null ? Optional.empty() : Optional.of(decode(bytes, threadId, checkpointId)));
+    long now = System.currentTimeMillis();
+    return call("get", threadId, commands -> Scripts.<List<Object>>run(commands, Scripts.GET, ScriptOutputType.MULTI,
+        keys, ttlArg, ascii(now), utf8(checkpointId)).thenApply(result -> {
+          reindexAfterRead(commands, threadId, result.get(0), now);
+          return result;
+        }), result -> result.get(1) == null ? Optional.empty()
+            : Optional.of(decode((byte[]) result.get(1), threadId, checkpointId)));
   }
 
   @Override
@@ -215,10 +281,14 @@ public final class RedisCheckpointStore implements CheckpointStore {
       throw new IllegalArgumentException("limit must be positive, was " + limit);
     }
     int capped = Math.min(limit, options.maxCheckpointsPerThread());
-    return call("history", commands -> Scripts.<List<Object>>run(commands, Scripts.HISTORY, ScriptOutputType.MULTI,
-        keys, ttlArg, ascii(capped)), bodies -> {
-          List<Checkpoint> checkpoints = new ArrayList<>(bodies.size());
-          for (Object body : bodies) {
+    long now = System.currentTimeMillis();
+    return call("history", threadId, commands -> Scripts.<List<Object>>run(commands, Scripts.HISTORY,
+        ScriptOutputType.MULTI, keys, ttlArg, ascii(now), ascii(capped)).thenApply(result -> {
+          reindexAfterRead(commands, threadId, result.get(0), now);
+          return result;
+        }), result -> {
+          List<Checkpoint> checkpoints = new ArrayList<>(result.size());
+          for (Object body : result.subList(1, result.size())) {
             checkpoints.add(decode((byte[]) body, threadId, null));
           }
           return List.copyOf(checkpoints);
@@ -228,10 +298,10 @@ public final class RedisCheckpointStore implements CheckpointStore {
   @Override
   public CompletableFuture<List<String>> threads() {
     if (!options.threadIndex()) {
-      return call("threads", commands -> scanThreads(commands, ScanCursor.INITIAL, new LinkedHashSet<>()), List::copyOf);
+      return call("threads", null, commands -> scanThreads(commands, ScanCursor.INITIAL, new LinkedHashSet<>()), List::copyOf);
     }
     byte[] indexKey = layout.threadIndexKey();
-    return call("threads", commands -> commands.zrangeWithScores(indexKey, 0, -1).toCompletableFuture()
+    return call("threads", null, commands -> commands.zrangeWithScores(indexKey, 0, -1).toCompletableFuture()
         .thenCompose(entries -> {
           List<CompletableFuture<Long>> checks = new ArrayList<>(entries.size());
           for (ScoredValue<byte[]> entry : entries) {
@@ -293,7 +363,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
   @Override
   public CompletableFuture<Boolean> deleteThread(String threadId) {
     byte[][] keys = layout.threadKeys(requireThreadId(threadId));
-    return call("deleteThread", commands -> commands.del(keys).toCompletableFuture().thenCompose(deleted -> {
+    return call("deleteThread", threadId, commands -> commands.del(keys).toCompletableFuture().thenCompose(deleted -> {
       if (!options.threadIndex()) {
         return CompletableFuture.completedFuture(deleted);
       }
@@ -315,16 +385,17 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
   /**
    * Runs {@code command} on the connection and completes the returned future on the executor,
-   * with {@code convert}'s value or a translated failure.
+   * with {@code convert}'s value or a translated failure (naming {@code threadId}, if the call is
+   * about one thread).
    */
-  private <R, T> CompletableFuture<T> call(String operation,
+  private <R, T> CompletableFuture<T> call(String operation, @Nullable String threadId,
       Function<RedisClusterAsyncCommands<byte[], byte[]>, CompletableFuture<R>> command, Function<R, T> convert) {
     CompletableFuture<T> result = new CompletableFuture<>();
     CompletableFuture<R> pending = connector.connection().thenCompose(connected -> command.apply(connected.commands()));
     pending.whenCompleteAsync((value, failure) -> {
       if (failure != null) {
         result.completeExceptionally(RedisErrors.translate(failure, operation, connector.endpoint(),
-            options.commandTimeout()));
+            options.commandTimeout(), threadId));
         return;
       }
       try {

@@ -1,6 +1,7 @@
 package dev.zen.checkpoint.redis;
 
 import dev.zen.AuthenticationException;
+import dev.zen.CorruptCheckpointException;
 import dev.zen.OperationTimeoutException;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenException;
@@ -10,12 +11,18 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
 
 /** Turns Lettuce failures into Zen's exceptions, with messages that say what to do. */
 final class RedisErrors {
   private RedisErrors() {}
 
-  static Throwable translate(Throwable failure, String operation, String endpoint, Duration timeout) {
+  /**
+   * The Zen exception for a failed {@code operation}; {@code threadId} names the thread the call
+   * was about, if any, so damage can be reported against it.
+   */
+  static Throwable translate(Throwable failure, String operation, String endpoint, Duration timeout,
+      @Nullable String threadId) {
     Throwable t = Futures.unwrap(failure);
     if (t instanceof ZenException || t instanceof CancellationException || t instanceof Error
         || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
@@ -31,6 +38,14 @@ final class RedisErrors {
     }
     String message = String.valueOf(t.getMessage());
     if (t instanceof RedisCommandExecutionException) {
+      if (message.startsWith("ZENWRONGTYPE ") || message.startsWith("WRONGTYPE")) {
+        return wrongType(message, operation, endpoint, threadId, t);
+      }
+      if (message.startsWith("OOM")) {
+        return new ServiceUnavailableException(operation + " was refused by Redis at " + endpoint + ": it is out of "
+            + "memory (" + message + "); nothing was written. Raise Redis's maxmemory, give it an eviction policy, "
+            + "or keep less (a shorter TTL, a smaller maxBytesPerThread)", t);
+      }
       if (message.startsWith("NOAUTH") || message.startsWith("WRONGPASS") || message.startsWith("NOPERM")) {
         return new AuthenticationException(operation + " was refused by Redis at " + endpoint + ": " + message
             + "; check the user and password in the Redis URI and the user's ACL permissions", t);
@@ -47,4 +62,25 @@ final class RedisErrors {
     }
     return new ServiceUnavailableException(operation + " failed on Redis at " + endpoint + ": " + t, t);
   }
+
+  /**
+   * A key that holds another type than the store keeps there was written by something else: the
+   * same call fails the same way until someone deletes it, so this is damage, not an outage.
+   * {@code ZENWRONGTYPE <key> <found> <expected>} comes from the scripts' type checks, before they
+   * write anything; a bare {@code WRONGTYPE} from a command names no key.
+   */
+  private static CorruptCheckpointException wrongType(String message, String operation, String endpoint,
+      @Nullable String threadId, Throwable cause) {
+    String whose = threadId == null ? "of the store's thread index" : "of thread '" + threadId + "'";
+    String what = "a key " + whose + " holds the wrong kind of value (" + message + ")";
+    String[] parts = message.split(" ");
+    if (parts[0].equals("ZENWRONGTYPE") && parts.length >= 4) {
+      what = "key '" + parts[1] + "' " + whose + " holds a " + parts[2] + " where the store keeps a " + parts[3];
+    }
+    String fix = threadId == null ? "delete that key (the index fills again as threads are written)"
+        : "delete the thread (deleteThread) or that key to use the thread again";
+    return new CorruptCheckpointException(operation + " failed on Redis at " + endpoint + ": " + what
+        + "; something other than this store wrote it. Calling again will not help: " + fix + ".", cause);
+  }
+
 }

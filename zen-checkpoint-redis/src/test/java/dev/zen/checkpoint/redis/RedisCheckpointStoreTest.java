@@ -7,6 +7,7 @@ import dev.zen.AuthenticationException;
 import dev.zen.CheckpointTooLargeException;
 import dev.zen.CorruptCheckpointException;
 import dev.zen.ServiceUnavailableException;
+import dev.zen.ZenException;
 import dev.zen.spi.Checkpoint;
 import dev.zen.testkit.RedisServerProcess;
 import io.lettuce.core.RedisClient;
@@ -248,6 +249,102 @@ class RedisCheckpointStoreTest {
 
     await(store.put(checkpoint("vanished", "c2", 10)));
     assertThat(await(store.threads())).containsExactlyInAnyOrder("kept", "vanished");
+  }
+
+  @Test
+  void the_thread_index_expires_with_the_threads_it_lists_without_anyone_listing_threads() throws Exception {
+    RedisCheckpointStore store = store(RedisCheckpointStoreOptions.builder().ttl(Duration.ofMillis(800)));
+    long before = System.currentTimeMillis();
+    await(store.put(checkpoint("t", "c1", 10)));
+    byte[] index = utf8(prefix + ":threads");
+    assertThat(raw().zscore(index, utf8("t"))).as("the entry carries the thread's expiry")
+        .isBetween(before + 800.0, System.currentTimeMillis() + 800.0);
+
+    awaitCondition(() -> raw().exists(keys("t")) == 0, "the thread expires");
+    awaitCondition(() -> raw().exists(index) == 0, "the index expires at most half a TTL later");
+  }
+
+  @Test
+  void a_write_drops_index_entries_of_threads_that_expired() throws Exception {
+    RedisCheckpointStore store = store(RedisCheckpointStoreOptions.builder().ttl(Duration.ofMillis(600)));
+    long written = System.currentTimeMillis();
+    await(store.put(checkpoint("gone", "c1", 10)));
+    byte[] index = utf8(prefix + ":threads");
+    // Only pruning may remove the entry here, not the index key's own expiry.
+    raw().persist(index);
+    awaitCondition(() -> raw().exists(keys("gone")) == 0 && System.currentTimeMillis() > written + 950,
+        "the thread expired more than half a TTL ago");
+    assertThat(raw().zscore(index, utf8("gone"))).as("the entry outlives its thread until a write").isNotNull();
+
+    await(store.put(checkpoint("new", "c1", 10)));
+
+    assertThat(raw().zscore(index, utf8("gone"))).isNull();
+    assertThat(raw().zscore(index, utf8("new"))).isNotNull();
+  }
+
+  @Test
+  void a_thread_kept_alive_by_reads_keeps_its_index_entry() throws Exception {
+    RedisCheckpointStore store = store(RedisCheckpointStoreOptions.builder().ttl(Duration.ofMillis(2_000)));
+    await(store.put(checkpoint("read", "c1", 10)));
+    byte[] index = utf8(prefix + ":threads");
+
+    long until = System.currentTimeMillis() + 5_000;
+    int writes = 0;
+    while (System.currentTimeMillis() < until) {
+      assertThat(await(store.latest("read"))).as("reads refresh the thread").isPresent();
+      await(store.put(checkpoint("other-" + writes++ % 3, "c1", 10)));
+      Thread.sleep(50);
+    }
+
+    assertThat(raw().zscore(index, utf8("read"))).as("refreshing reads move the entry along").isNotNull();
+    assertThat(await(store.threads())).contains("read");
+  }
+
+  @Test
+  void a_key_of_the_wrong_type_is_damage_named_after_its_thread_not_a_temporary_failure() throws Exception {
+    RedisCheckpointStore store = store();
+    await(store.put(checkpoint("t", "c1", 10)));
+    byte[][] keys = keys("t");
+    raw().del(keys[1]);
+    raw().set(keys[1], utf8("not a hash"));
+    String bodyKey = string(keys[1]);
+
+    for (CompletionStage<?> call : List.<CompletionStage<?>>of(store.latest("t"), store.get("t", "c1"),
+        store.history("t", 5), store.put(checkpoint("t", "c2", 10)))) {
+      Throwable failure = catchFailure(call);
+      assertThat(failure).isInstanceOf(CorruptCheckpointException.class)
+          .hasMessageContaining("thread 't'").hasMessageContaining(bodyKey).hasMessageContaining("holds a string")
+          .hasMessageContaining("will not help").hasMessageNotContaining("temporary");
+      assertThat(((ZenException) failure).isRetriable()).isFalse();
+    }
+    assertThat(raw().zrange(keys[0], 0, -1)).as("the failed put wrote nothing").containsExactly(utf8("c1"));
+
+    byte[] lease = new KeyLayout(prefix).leaseKey("t");
+    raw().hset(lease, utf8("x"), utf8("y"));
+    assertThat(catchFailure(store.lease("t", "a", Duration.ofSeconds(5)))).isInstanceOf(CorruptCheckpointException.class)
+        .hasMessageContaining(string(lease));
+
+    byte[] index = utf8(prefix + ":threads");
+    raw().del(index);
+    raw().set(index, utf8("not a sorted set"));
+    assertThat(catchFailure(store.threads())).isInstanceOf(CorruptCheckpointException.class)
+        .hasMessageContaining("thread index").hasMessageContaining("will not help");
+  }
+
+  @Test
+  void a_redis_out_of_memory_refuses_writes_with_a_message_that_says_so_and_reads_still_work() throws Exception {
+    RedisCheckpointStore store = store();
+    await(store.put(checkpoint("t", "c1", 10)));
+    String maxmemory = raw().configGet("maxmemory").get("maxmemory");
+    raw().configSet("maxmemory", "1");
+    try {
+      Throwable failure = catchFailure(store.put(checkpoint("t", "c2", 10)));
+      assertThat(failure).isInstanceOf(ServiceUnavailableException.class).hasMessageContaining("out of memory")
+          .hasMessageContaining("nothing was written");
+      assertThat(await(store.latest("t")).map(Checkpoint::id)).contains("c1");
+    } finally {
+      raw().configSet("maxmemory", maxmemory);
+    }
   }
 
   @Test
