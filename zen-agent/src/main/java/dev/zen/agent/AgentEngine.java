@@ -9,6 +9,7 @@ import dev.zen.graph.RunConfig;
 import dev.zen.graph.RunEvent;
 import dev.zen.graph.RunResult;
 import dev.zen.internal.Futures;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,12 +38,23 @@ import org.slf4j.LoggerFactory;
  * thread's storage therefore grows linearly with its turns, bounded by
  * {@link ZenAgentOptions#maxConversationTurns()}; the store's TTL removes it after the
  * conversation timeout.
+ *
+ * <p>The ordering rule for calls on one conversation: they run one after another, in arrival
+ * order within this agent (its lanes) and in lease order across agents sharing the store. A
+ * continued call takes its thread's lease ({@link ConversationLease}) before it reads the
+ * conversation and keeps it until its turns are written ({@link ConversationWrite}), so each call
+ * sees every earlier call's turns, as with a single agent. New conversations need no lease: nobody
+ * else knows their id yet. If a call's answer cannot be saved, it still reaches the client, with a
+ * warning at the top of the text and {@code "saved"} in the structured content saying so.
  */
 final class AgentEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentEngine.class);
   private static final Pattern THREAD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+  /** How long a call waits for its conversation while other calls use it. */
+  static final Duration MAX_LEASE_WAIT = Duration.ofMinutes(10);
 
   private final AgentServices services;
+  private final ConversationStore conversations;
   private final CompiledAgentGraph persistentGraph;
   private final CompiledAgentGraph ephemeralGraph;
   /** The last call queued on each conversation thread: calls on one thread run in arrival order. */
@@ -55,7 +67,8 @@ final class AgentEngine implements AutoCloseable {
     var graph = AgentFlow.define(tools, services);
     // One write per call (its final state), replacing the thread's previous checkpoint: a tool call
     // is cheap to redo, and each checkpoint holds the whole conversation.
-    this.persistentGraph = graph.compile(GraphOptions.builder().checkpointStore(services.store())
+    this.conversations = new ConversationStore(services.store());
+    this.persistentGraph = graph.compile(GraphOptions.builder().checkpointStore(conversations)
         .executor(services.executor()).checkpointing(Checkpointing.ON_EXIT).latestCheckpointOnly(true).build());
     this.ephemeralGraph = graph.compile(GraphOptions.builder().executor(services.executor()).build());
   }
@@ -103,7 +116,7 @@ final class AgentEngine implements AutoCloseable {
       }
     });
     if (!call.persistent) {
-      start(call, result, ephemeralGraph);
+      start(call, result, ephemeralGraph, null);
       return result;
     }
     // Two runs on a thread would both read its conversation and the second write would drop the
@@ -115,18 +128,49 @@ final class AgentEngine implements AutoCloseable {
       lanes.remove(threadId, done);
     });
     if (previous == null) {
-      start(call, result, persistentGraph);
+      begin(call, result);
     } else {
       previous.whenComplete((ignored, error) -> {
         if (!result.isDone()) {
-          start(call, result, persistentGraph);
+          begin(call, result);
         }
       });
     }
     return result;
   }
 
-  private void start(Call call, CompletableFuture<ToolResult> result, CompiledAgentGraph graph) {
+  /**
+   * Starts a call of a continuable tool: a continued call first takes its conversation's lease
+   * (waiting while another call, here or in another agent on the same store, holds it). A store
+   * that cannot be reached fails the call here, before any model is asked.
+   */
+  private void begin(Call call, CompletableFuture<ToolResult> result) {
+    CompletableFuture<@Nullable ConversationLease> leasing = call.continued
+        ? ConversationLease.take(services.store(), call, services.options().conversationLease(), MAX_LEASE_WAIT,
+            services.executor(), result::isDone).thenApply(lease -> lease)
+        : CompletableFuture.completedFuture(null);
+    leasing.whenComplete((lease, failure) -> {
+      if (failure != null) {
+        Throwable cause = Futures.unwrap(failure);
+        result.completeExceptionally(cause instanceof ZenException || cause instanceof CancellationException ? cause
+            : new GraphExecutionException("tool '" + call.tool.name() + "' could not start: " + Futures.describe(cause),
+                AgentFlow.GRAPH_NAME, null, call.threadId, cause));
+        return;
+      }
+      if (result.isDone()) {
+        if (lease != null) {
+          lease.release();
+        }
+        return;
+      }
+      ConversationWrite write = new ConversationWrite(call, services.store(), lease, MAX_LEASE_WAIT, services.executor());
+      conversations.open(write);
+      start(call, result, persistentGraph, write);
+    });
+  }
+
+  private void start(Call call, CompletableFuture<ToolResult> result, CompiledAgentGraph graph,
+      @Nullable ConversationWrite write) {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put(AgentFlow.RESET, true);
     run.put("tool", call.tool.name());
@@ -141,26 +185,43 @@ final class AgentEngine implements AutoCloseable {
     try {
       running = graph.invoke(Map.of(AgentFlow.RUN, run), config);
     } catch (RuntimeException e) {
-      result.completeExceptionally(e);
+      finish(write).whenComplete((released, ignored) -> result.completeExceptionally(e));
       return;
     }
     Futures.cancelling(result, running);
     running.whenComplete((ran, error) -> {
-      if (call.deleteThread) {
-        // An expired thread: gone before the answer, so no caller sees it half-deleted.
-        services.store().deleteThread(call.threadId).whenComplete((deleted, failure) -> {
-          if (failure != null) {
-            LOG.debug("could not delete expired conversation {}", call.threadId, failure);
-          }
-          settle(call, result, error);
-        });
-      } else {
-        settle(call, result, error);
-      }
+      // Saved before the answer, and before the lease goes, so the next call on the thread sees it.
+      CompletableFuture<ConversationWrite.Outcome> saving = write == null
+          ? CompletableFuture.completedFuture(ConversationWrite.Outcome.NOTHING) : write.save();
+      saving.whenComplete((outcome, never) -> {
+        CompletableFuture<?> deleting = CompletableFuture.completedFuture(null);
+        if (call.deleteThread) {
+          // An expired thread: gone before the answer, so no caller sees it half-deleted.
+          deleting = services.store().deleteThread(call.threadId).toCompletableFuture().handle((deleted, failure) -> {
+            if (failure != null) {
+              LOG.debug("could not delete expired conversation {}", call.threadId, failure);
+            }
+            return null;
+          });
+        }
+        deleting.thenCompose(deleted -> finish(write)).whenComplete((released, ignored) -> settle(call, result, error,
+            outcome == null ? ConversationWrite.Outcome.NOTHING : outcome));
+      });
     });
   }
 
-  private static void settle(Call call, CompletableFuture<ToolResult> result, @Nullable Throwable error) {
+  /** Ends a call's hold on its thread: its reads and writes go to the store again, its lease is released. */
+  private CompletableFuture<Void> finish(@Nullable ConversationWrite write) {
+    if (write == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    conversations.close(write);
+    ConversationLease lease = write.lease();
+    return lease == null ? CompletableFuture.completedFuture(null) : lease.release();
+  }
+
+  private static void settle(Call call, CompletableFuture<ToolResult> result, @Nullable Throwable error,
+      ConversationWrite.Outcome saved) {
     ToolResult answer = call.result;
     if (error != null) {
       Throwable cause = Futures.unwrap(error);
@@ -174,8 +235,36 @@ final class AgentEngine implements AutoCloseable {
       result.completeExceptionally(new GraphExecutionException("tool '" + call.tool.name()
           + "' ended without an answer", AgentFlow.GRAPH_NAME, null, call.threadId, null));
     } else {
-      result.complete(answer);
+      result.complete(saved.status() == ConversationWrite.Status.SAVED ? answer : unsaved(call, answer, saved));
     }
+  }
+
+  /**
+   * The answer, paid for and valid, with a warning that its turns are not (or not surely) in the
+   * conversation: not an error result, because the answer itself is good, but the warning leads
+   * the text and {@code "saved"} / {@code "save_warning"} say it in the structured content.
+   */
+  static ToolResult unsaved(Call call, ToolResult answer, ConversationWrite.Outcome saved) {
+    Throwable failure = saved.failure();
+    String why = failure == null ? "the checkpoint store did not accept it" : Futures.describe(failure);
+    String warning;
+    if (saved.status() == ConversationWrite.Status.NOT_SAVED) {
+      warning = call.continued
+          ? "Warning: this answer could not be saved (" + why + "); this turn will not be in the conversation, so "
+              + "a later call with continuation_id " + call.threadId + " will not see it."
+          : "Warning: this answer could not be saved (" + why + "); the conversation was not stored, so its "
+              + "continuation_id " + call.threadId + " will not be found. Start again without continuation_id to "
+              + "continue the topic.";
+    } else {
+      warning = "Warning: it could not be confirmed that this answer was saved (" + why + "). The checkpoint store did "
+          + "not answer in time; this turn may still appear in the conversation once the store recovers. A later "
+          + "call with continuation_id " + call.threadId + " will show whether it did.";
+    }
+    LOG.warn("tool {} on conversation {}: {}", call.tool.name(), call.threadId, warning);
+    Map<String, Object> structured = new LinkedHashMap<>(answer.structuredContent());
+    structured.put("saved", saved.status() == ConversationWrite.Status.NOT_SAVED ? false : "unknown");
+    structured.put("save_warning", warning);
+    return new ToolResult(warning + "\n\n" + answer.text(), structured, answer.isError(), answer.continuationId());
   }
 
   private static void onEvent(Call call, RunEvent event) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -35,6 +36,8 @@ final class Call implements ToolContext {
   final ZenTool tool;
   final ToolArguments args;
   final String threadId;
+  /** Unique per call: the holder of the thread's lease, and the mark on the turns it stores. */
+  final String id = UUID.randomUUID().toString();
   /** Whether the call belongs to a stored conversation (continuable tools). */
   final boolean persistent;
   /** Whether the call continues an existing conversation. */

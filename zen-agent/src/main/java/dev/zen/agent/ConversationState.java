@@ -18,6 +18,11 @@ import org.jspecify.annotations.Nullable;
 final class ConversationState {
   static final String TURNS = "turns";
   static final String META = "conversation";
+  /**
+   * On each stored turn: the id of the call that stored it, so a write whose outcome was unknown
+   * can be recognised in the thread, and never applied twice.
+   */
+  static final String CALL = "call";
 
   private static final String ROLE = "role";
   private static final String TOOL = "tool";
@@ -26,7 +31,7 @@ final class ConversationState {
   private static final String IMAGES = "images";
   private static final String MODEL = "model";
   private static final String AT = "at";
-  private static final String CREATED_AT = "created_at";
+  static final String CREATED_AT = "created_at";
   private static final String UPDATED_AT = "updated_at";
   private static final String LAST_TOOL = "last_tool";
 

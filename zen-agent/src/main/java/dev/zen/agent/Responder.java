@@ -66,10 +66,10 @@ final class Responder implements AgentFlow.Stage {
       Instant now = services.clock().instant();
       String tool = call.tool.name();
       update.put(ConversationState.TURNS, List.of(
-          ConversationState.write(new ConversationTurn(ConversationTurn.Role.USER, tool, call.prompt(),
-              files.requested(), call.args.strings("images"), null, now)),
-          ConversationState.write(new ConversationTurn(ConversationTurn.Role.ASSISTANT, tool, outcome.content(),
-              List.of(), List.of(), outcome.model().orElse(null), now))));
+          marked(call, ConversationState.write(new ConversationTurn(ConversationTurn.Role.USER, tool, call.prompt(),
+              files.requested(), call.args.strings("images"), null, now))),
+          marked(call, ConversationState.write(new ConversationTurn(ConversationTurn.Role.ASSISTANT, tool,
+              outcome.content(), List.of(), List.of(), outcome.model().orElse(null), now)))));
       update.put(ConversationState.META, ConversationState.meta(conversation, tool, now));
       outcome.state().ifPresent(kept -> update.put(AgentFlow.TOOL_STATE, Map.of(tool, kept)));
     } else {
@@ -77,5 +77,12 @@ final class Responder implements AgentFlow.Stage {
     }
     call.result = new ToolResult(text.toString(), structured, outcome.isError(), continuable ? call.threadId : null);
     return done(update);
+  }
+
+  /** The turn with the id of the call that stores it (see {@link ConversationState#CALL}). */
+  private static Map<String, Object> marked(Call call, Map<String, Object> turn) {
+    Map<String, Object> marked = new LinkedHashMap<>(turn);
+    marked.put(ConversationState.CALL, call.id);
+    return marked;
   }
 }

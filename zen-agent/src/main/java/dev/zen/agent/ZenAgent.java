@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Zen's tools behind one object: list them with {@link #tools()}, run one with
  * {@link #call(ToolCall)}. Thread-safe; any number of calls may run at once (calls continuing the
- * same conversation run one after the other, in arrival order).
+ * same conversation run one after the other, in arrival order; across agents that share a
+ * checkpoint store, in the order they obtain the conversation's lease, see
+ * {@link ZenAgentOptions#conversationLease()}).
  *
  * <p>Contract for adapters (see also the package documentation):
  * <ul>
@@ -34,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  *       requests are aborted).
  *   <li>Other failures (checkpoint store unavailable, an unexpected node failure) fail the future
  *       with a {@link dev.zen.ZenException}.
+ *   <li>An answer the model gave but the store could not save (out of memory, unreachable after the
+ *       model answered) is not lost: it completes as usual, with a warning leading the text and
+ *       {@code "saved": false} (or {@code "unknown"} when a timed-out write may still land) and
+ *       {@code "save_warning"} in the structured content.
  * </ul>
  *
  * <p>Tools: Zen's built-in tools (less those {@linkplain ZenAgentOptions#disabledTools() disabled}),

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code resend_prompt} answer asking for a file);
  *   <li>files up to 1 MiB each (larger ones are replaced by a marker);
  *   <li>no request token cap beyond each model's context window;
- *   <li>credential files refused by the built-in patterns only (see {@link Builder#refusedFiles}).
+ *   <li>credential files refused by the built-in patterns only (see {@link Builder#refusedFiles});
+ *   <li>a call holds its conversation for 30 seconds at a time, renewed while it runs (see
+ *       {@link #conversationLease()}).
  * </ul>
  */
 public final class ZenAgentOptions {
@@ -33,6 +35,8 @@ public final class ZenAgentOptions {
   public static final int DEFAULT_MAX_CONVERSATION_TURNS = 50;
   /** Default of {@link #conversationTimeout()}. */
   public static final Duration DEFAULT_CONVERSATION_TIMEOUT = Duration.ofHours(3);
+  /** Default of {@link #conversationLease()}. */
+  public static final Duration DEFAULT_CONVERSATION_LEASE = Duration.ofSeconds(30);
   /** Default of {@link #maxFileBytes()}. */
   public static final long DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -54,6 +58,7 @@ public final class ZenAgentOptions {
   private final long maxFileBytes;
   private final @Nullable Integer maxRequestTokens;
   private final List<String> refusedFiles;
+  private final Duration conversationLease;
 
   private ZenAgentOptions(Builder builder) {
     this.defaultModel = builder.defaultModel;
@@ -65,6 +70,7 @@ public final class ZenAgentOptions {
     this.maxFileBytes = builder.maxFileBytes;
     this.maxRequestTokens = builder.maxRequestTokens;
     this.refusedFiles = List.copyOf(builder.refusedFiles);
+    this.conversationLease = builder.conversationLease;
   }
 
   public static ZenAgentOptions defaults() {
@@ -129,6 +135,17 @@ public final class ZenAgentOptions {
     return refusedFiles;
   }
 
+  /**
+   * How long a call holds its conversation between renewals. A continued call takes its thread's
+   * lease in the checkpoint store before it reads the conversation and renews it every third of
+   * this while it runs, so calls on one conversation run one after another even when several
+   * agents (server processes) share the store. If the agent holding it dies, the conversation is
+   * free again after at most this long.
+   */
+  public Duration conversationLease() {
+    return conversationLease;
+  }
+
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.defaultModel = defaultModel;
@@ -140,6 +157,7 @@ public final class ZenAgentOptions {
     builder.maxFileBytes = maxFileBytes;
     builder.maxRequestTokens = maxRequestTokens;
     builder.refusedFiles.addAll(refusedFiles);
+    builder.conversationLease = conversationLease;
     return builder;
   }
 
@@ -149,7 +167,8 @@ public final class ZenAgentOptions {
         + (enabledTools.isEmpty() ? "" : ", enabledTools=" + enabledTools)
         + ", conversationTimeout=" + conversationTimeout + ", maxConversationTurns=" + maxConversationTurns
         + ", maxPromptChars=" + maxPromptChars + ", maxFileBytes=" + maxFileBytes
-        + ", maxRequestTokens=" + maxRequestTokens + ", refusedFiles=" + refusedFiles + "]";
+        + ", maxRequestTokens=" + maxRequestTokens + ", refusedFiles=" + refusedFiles
+        + ", conversationLease=" + conversationLease + "]";
   }
 
   /** Builds {@link ZenAgentOptions}; every setter validates its argument at once. */
@@ -163,6 +182,7 @@ public final class ZenAgentOptions {
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
     private @Nullable Integer maxRequestTokens;
     private final List<String> refusedFiles = new java.util.ArrayList<>();
+    private Duration conversationLease = DEFAULT_CONVERSATION_LEASE;
 
     private Builder() {}
 
@@ -289,6 +309,16 @@ public final class ZenAgentOptions {
         throw new IllegalArgumentException("maxRequestTokens must be >= 1000 or null, was " + maxRequestTokens);
       }
       this.maxRequestTokens = maxRequestTokens;
+      return this;
+    }
+
+    /** See {@link ZenAgentOptions#conversationLease()}; 100 ms to 1 hour. */
+    public Builder conversationLease(Duration conversationLease) {
+      Objects.requireNonNull(conversationLease, "conversationLease");
+      if (conversationLease.compareTo(Duration.ofMillis(100)) < 0 || conversationLease.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("conversationLease must be between 100 ms and 1 hour, was " + conversationLease);
+      }
+      this.conversationLease = conversationLease;
       return this;
     }
 
