@@ -21,7 +21,9 @@ public class CommandTimeoutException extends OperationTimeoutException {
      * A remote process: the server refused signals, so only the channel was closed; the process
      * ends when it next reads or writes its closed streams (or on the server's own terms).
      */
-    CHANNEL_CLOSED
+    CHANNEL_CLOSED,
+    /** The command never started: it was still waiting for a connection or a channel. */
+    NOT_STARTED
   }
 
   private final Termination termination;
