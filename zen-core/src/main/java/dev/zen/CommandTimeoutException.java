@@ -13,7 +13,11 @@ public class CommandTimeoutException extends OperationTimeoutException {
 
   /** How a command that ran too long was stopped. */
   public enum Termination {
-    /** A local process: it and its descendants were killed. */
+    /**
+     * The process was killed: a local process and its descendants; or a remote process group by a
+     * {@code kill} command on a second channel, because the server refused the signal request
+     * (OpenSSH does for root logins).
+     */
     KILLED,
     /** A remote process: the server accepted a {@code KILL} signal over the channel, then the channel was closed. */
     SIGNALLED,

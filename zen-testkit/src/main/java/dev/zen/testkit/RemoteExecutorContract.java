@@ -270,7 +270,7 @@ public abstract class RemoteExecutorContract {
   void a_command_past_its_timeout_fails_and_it_and_its_child_are_gone_from_the_host() {
     String pids = scratch + "/pids";
     CommandSpec spec = CommandSpec.builder("sh", "-c", SHELL_WITH_CHILD, "sh", pids)
-        .timeout(Duration.ofSeconds(2))
+        .timeout(Duration.ofSeconds(5))
         .build();
 
     CompletableFuture<CommandResult> future = executor.execute(spec);
@@ -279,10 +279,10 @@ public abstract class RemoteExecutorContract {
     assertThat(future).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
         .havingCause()
         .isInstanceOf(CommandTimeoutException.class)
-        .withMessageContaining("PT2S")
+        .withMessageContaining("PT5S")
         .withMessageContaining("sleep 300");
     CommandTimeoutException timeout = (CommandTimeoutException) causeOf(future);
-    assertThat(timeout.timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(timeout.timeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(timeout.isRetriable()).isTrue();
     awaitGone(processes, WAIT);
   }

@@ -46,7 +46,9 @@ import org.jspecify.annotations.Nullable;
  * else {@code sshd} on the {@code PATH}; {@code ssh-keygen} must be on the {@code PATH}. Without
  * them {@link Builder#start()} fails with a message saying what to install: a missing sshd is a
  * test failure, never a skip. The server accepts public keys only, for the user running the test
- * (as root, it creates the privilege separation directory {@code /run/sshd} when missing).
+ * (as root, it creates the privilege separation directory {@code /run/sshd} when missing). Sessions
+ * get {@code SHLVL=1}, so a bash login shell does not source the user's {@code ~/.bashrc} for each
+ * command.
  * Processes still running when the JVM exits are killed.
  */
 public final class SshdProcess implements AutoCloseable {
@@ -289,6 +291,10 @@ public final class SshdProcess implements AutoCloseable {
         // Tests and benchmarks open many connections at once; OpenSSH's default (10:30:100) drops
         // unauthenticated connections past 10 at random.
         "MaxStartups 100:30:200",
+        // Debian's bash sources ~/.bashrc for every command run over SSH, unless SHLVL says it is
+        // a nested shell: a developer's heavy .bashrc (pyenv init, ...) would otherwise add
+        // seconds to each command, and tests and benchmarks would measure that instead of Zen.
+        "SetEnv SHLVL=1",
         "LogLevel VERBOSE"));
     lines.addAll(extraConfig);
     Files.write(dir.resolve("sshd_config"), lines, StandardCharsets.UTF_8);

@@ -58,6 +58,7 @@ final class RemoteCommand {
   private final CommandSpec spec;
   private final OutputCapture stdout;
   private final OutputCapture stderr;
+  private final PidLine pidLine;
   private final CompletableFuture<CommandResult> result = new CompletableFuture<>();
   private final AtomicReference<@Nullable Stop> stop = new AtomicReference<>();
   private final AtomicInteger attempts = new AtomicInteger();
@@ -71,6 +72,7 @@ final class RemoteCommand {
     this.spec = spec;
     this.stdout = new OutputCapture(spec.outputLimitBytes(), OutputListener.Stream.STDOUT, listener);
     this.stderr = new OutputCapture(spec.outputLimitBytes(), OutputListener.Stream.STDERR, listener);
+    this.pidLine = new PidLine(stderr);
   }
 
   CompletableFuture<CommandResult> start() {
@@ -178,8 +180,8 @@ final class RemoteCommand {
 
   private void started(Attempt attempt) {
     ExecChannel running = attempt.channel;
-    pump(running.getAsyncOut(), stdout, attempt.stdoutEnded);
-    pump(running.getAsyncErr(), stderr, attempt.stderrEnded);
+    pump(running.getAsyncOut(), new Sink(stdout::append, stdout::finish), attempt.stdoutEnded);
+    pump(running.getAsyncErr(), new Sink(pidLine::append, pidLine::finish), attempt.stderrEnded);
     writeStdin(running.getAsyncIn());
     if (stop.get() != null) {
       // Stopped while the channel was opening: halt() found nothing to signal then.
@@ -208,13 +210,21 @@ final class RemoteCommand {
   }
 
   /** Reads until the stream ends, each completion issuing the next read; inline while data is already there. */
-  private void pump(IoInputStream in, OutputCapture capture, CompletableFuture<Void> ended) {
+  /** Where one stream's bytes go. */
+  private record Sink(Appender append, Runnable finish) {}
+
+  @FunctionalInterface
+  private interface Appender {
+    void append(byte[] bytes, int offset, int length);
+  }
+
+  private void pump(IoInputStream in, Sink capture, CompletableFuture<Void> ended) {
     while (true) {
       IoReadFuture read;
       try {
         read = in.read(new ByteArrayBuffer(READ_SIZE));
       } catch (RuntimeException e) {
-        capture.finish();
+        capture.finish().run();
         ended.complete(null);
         return;
       }
@@ -233,15 +243,15 @@ final class RemoteCommand {
   }
 
   /** Takes one read's bytes; false once the stream has ended. */
-  private static boolean consume(IoReadFuture read, OutputCapture capture, CompletableFuture<Void> ended) {
+  private static boolean consume(IoReadFuture read, Sink capture, CompletableFuture<Void> ended) {
     if (read.getException() != null || read.getRead() < 0) {
       // EOF, or the channel closed: the stream is over either way.
-      capture.finish();
+      capture.finish().run();
       ended.complete(null);
       return false;
     }
     org.apache.sshd.common.util.buffer.Buffer buffer = read.getBuffer();
-    capture.append(buffer.array(), buffer.rpos(), buffer.available());
+    capture.append().append(buffer.array(), buffer.rpos(), buffer.available());
     return true;
   }
 
@@ -293,10 +303,11 @@ final class RemoteCommand {
       Termination termination = how == null ? Termination.CHANNEL_CLOSED : how;
       String detail = switch (termination) {
         case SIGNALLED -> " and was killed (SIGKILL to its process group over the channel)";
-        case CHANNEL_CLOSED -> "; the server refused the kill signal, so only its channel was closed (the process "
-            + "ends when it next touches its closed streams)";
+        case KILLED -> " and was killed (the server refused signals: a kill command on another channel ended its "
+            + "process group)";
+        case CHANNEL_CLOSED -> "; it could not be killed (the server refused signals), so only its channel was closed "
+            + "(the process ends when it next touches its closed streams)";
         case NOT_STARTED -> " before it could start (it waited for a connection or a channel)";
-        case KILLED -> " and was killed";
       };
       result.completeExceptionally(new CommandTimeoutException("command '" + spec.commandLine() + "' on " + host()
           + " did not finish within " + spec.timeout() + detail + "; raise its timeout or check why it hangs",
@@ -305,8 +316,10 @@ final class RemoteCommand {
   }
 
   /**
-   * Stops the remote process: KILL to its process group over the channel (OpenSSH 7.9+ and MINA
-   * deliver it), then closes the channel. Completes with how it went.
+   * Stops the remote process: KILL to its process group over the channel (OpenSSH for non-root
+   * users and MINA deliver it); if the server refuses (OpenSSH for root logins), the channel is
+   * closed and a second command kills the process group by the pid the wrapper reported.
+   * Completes with how it went.
    */
   private CompletableFuture<Termination> halt() {
     CompletableFuture<HostPool.Connection> waitingLease = lease;
@@ -324,12 +337,26 @@ final class RemoteCommand {
     }
     CompletableFuture<Boolean> reply = running.sendSignal("KILL")
         .completeOnTimeout(false, SIGNAL_REPLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    return reply.thenApply(accepted -> {
+    return reply.thenCompose(accepted -> {
       running.close(false);
-      if (!accepted) {
-        log.debug("{} did not accept a KILL signal for '{}'; closed the channel", host(), spec.commandLine());
+      if (accepted) {
+        return CompletableFuture.completedFuture(Termination.SIGNALLED);
       }
-      return accepted ? Termination.SIGNALLED : Termination.CHANNEL_CLOSED;
+      Long pid = pidLine.pid();
+      if (pid == null) {
+        log.debug("{} refused a KILL signal for '{}' before it reported its pid; closed the channel", host(),
+            spec.commandLine());
+        return CompletableFuture.completedFuture(Termination.CHANNEL_CLOSED);
+      }
+      return new RemoteCommand(pool, RemoteShell.killCommand(pid), OutputListener.NONE).start()
+          .handle((killed, error) -> {
+            if (error == null && killed.exitCode() == 0) {
+              return Termination.KILLED;
+            }
+            log.debug("could not kill pid {} on {} after it refused a signal: {}", pid, host(),
+                error != null ? error.toString() : killed.stderr());
+            return Termination.CHANNEL_CLOSED;
+          });
     });
   }
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * list), the working directory entered, and the program {@code exec}ed so the session's process
  * is the program itself and a signal reaches it. A missing directory or program is reported with a
  * marker on stderr and exit code 126 or 127, which {@link #startFailure} turns into the same
- * {@link InvalidRequestException} a local executor gives.
+ * {@link InvalidRequestException} a local executor gives. The first line on stderr is the
+ * process id ({@link PidLine}), for killing the process when the server refuses signals.
  */
 final class RemoteShell {
   static final String MARKER = "zen-exec: ";
@@ -23,7 +24,8 @@ final class RemoteShell {
   private RemoteShell() {}
 
   static String commandLine(CommandSpec spec) {
-    StringBuilder line = new StringBuilder();
+    // The pid first: with exec it stays the program's, and OpenSSH made it a process group leader.
+    StringBuilder line = new StringBuilder("printf '" + PidLine.PREFIX + "%s\\n' \"$$\" >&2; ");
     Optional<String> dir = spec.workingDirectory();
     if (dir.isPresent()) {
       String quoted = quote(dir.get());
@@ -44,6 +46,17 @@ final class RemoteShell {
       line.append(' ').append(quote(arg));
     }
     return line.toString();
+  }
+
+  /**
+   * A command that kills the process group led by {@code pid} (or the process alone when it leads
+   * none): for servers that refuse the {@code signal} channel request, as OpenSSH does for root
+   * logins (their sessions run without privilege separation). {@code -s KILL --}: dash's builtin
+   * rejects {@code -KILL --}.
+   */
+  static CommandSpec killCommand(long pid) {
+    return CommandSpec.builder("sh", "-c", "kill -s KILL -- \"-$1\" 2>/dev/null || kill -s KILL \"$1\"", "sh",
+        Long.toString(pid)).timeout(java.time.Duration.ofSeconds(15)).build();
   }
 
   /** An invalid-request error when the result is the wrapper's own report that the command could not start. */
