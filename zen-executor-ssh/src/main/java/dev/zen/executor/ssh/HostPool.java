@@ -131,6 +131,14 @@ final class HostPool {
     }
   }
 
+  /** Takes a connection found closing out of service before its close event arrives. */
+  void discard(Connection connection) {
+    synchronized (lock) {
+      connection.usable = false;
+      connections.remove(connection);
+    }
+  }
+
   void close() {
     List<CompletableFuture<Connection>> failed;
     List<Connection> open;
@@ -151,7 +159,8 @@ final class HostPool {
 
   private @Nullable Connection freeConnection() {
     for (Connection connection : connections) {
-      if (connection.usable && connection.active < connection.limit) {
+      if (connection.usable && connection.active < connection.limit && connection.session.isOpen()
+          && !connection.session.isClosing()) {
         connection.active++;
         cancelIdleTimer(connection);
         return connection;

@@ -151,15 +151,27 @@ final class RemoteCommand {
     } catch (IOException | RuntimeException e) {
       current = null;
       opening.close(true);
+      boolean closing = !granted.session.isOpen() || granted.session.isClosing();
+      if (closing) {
+        // The connection dropped between the lease and the open: another one may serve.
+        pool.discard(granted);
+      }
       attempt.release();
-      fail(lostOrUnavailable(e, "could not open a channel"));
+      if (closing && !pool.ownerClosed() && attempts.incrementAndGet() < MAX_CHANNEL_ATTEMPTS) {
+        acquire();
+      } else {
+        fail(lostOrUnavailable(e, "could not open a channel"));
+      }
     }
   }
 
   private void openFailed(Attempt attempt, @Nullable Throwable error) {
     current = null;
+    // OpenSSH refuses a session channel past MaxSessions with reason "connect failed" (its default
+    // reason), others with "administratively prohibited" or "resource shortage".
     boolean refused = error instanceof SshChannelOpenException open
         && (open.getReasonCode() == SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED
+            || open.getReasonCode() == SshConstants.SSH_OPEN_CONNECT_FAILED
             || open.getReasonCode() == SshConstants.SSH_OPEN_RESOURCE_SHORTAGE);
     boolean retry = refused && pool.refused(attempt.granted) && attempts.incrementAndGet() < MAX_CHANNEL_ATTEMPTS;
     attempt.channel.close(true);

@@ -205,7 +205,12 @@ public final class SshExecutor implements AutoCloseable {
       for (String name : DEFAULT_KEYS) {
         Path path = dir.resolve(name);
         if (Files.isRegularFile(path)) {
-          keys.addAll(load(path, null));
+          try {
+            keys.addAll(load(path, null));
+          } catch (AuthenticationException e) {
+            // A default key nobody asked for (say, passphrase-protected, for ssh-agent): skip it as ssh would.
+            log.debug("skipping default key {}: {}", path, e.getMessage());
+          }
         }
       }
     }
