@@ -1,9 +1,11 @@
 package dev.zen.agent;
 
 import dev.zen.ZenExecutors;
+import dev.zen.agent.clink.CliClients;
 import dev.zen.gateway.ModelRegistry;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.ModelGateway;
+import dev.zen.spi.RemoteExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -130,8 +133,43 @@ public final class ZenAgent implements AutoCloseable {
     private ExecutorService executor = ZenExecutors.defaultRuntime();
     private Clock clock = Clock.systemUTC();
     private final List<ZenTool> ownTools = new ArrayList<>();
+    private CliClients cliClients = CliClients.bundled();
+    private @Nullable RemoteExecutor remoteExecutor;
+    private Function<String, RemoteExecutor> remoteHosts = host -> {
+      throw new IllegalStateException("no SSH executor is configured for CLI clients that name a host ('" + host
+          + "'): give the agent one with ZenAgent.Builder.remoteHosts");
+    };
 
     private Builder() {}
+
+    /**
+     * The CLI clients {@code clink} may run; default {@link CliClients#bundled()} ({@code claude},
+     * {@code codex}, {@code gemini} on this machine). The agent reads no configuration itself.
+     */
+    public Builder cliClients(CliClients clients) {
+      this.cliClients = Objects.requireNonNull(clients, "clients");
+      return this;
+    }
+
+    /**
+     * Runs commands of tools on this machine (clink's CLIs without a host); default
+     * {@link RemoteExecutor#local(java.util.concurrent.Executor)} on the agent's executor. The caller keeps
+     * ownership.
+     */
+    public Builder remoteExecutor(RemoteExecutor executor) {
+      this.remoteExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * The executor for a named host (an SSH target or {@code ~/.ssh/config} alias), for CLI clients
+     * that name one: typically {@code sshExecutor::forHost} from zen-executor-ssh. Default: none
+     * (such clients fail with a message saying so). The caller keeps ownership.
+     */
+    public Builder remoteHosts(Function<String, RemoteExecutor> hosts) {
+      this.remoteHosts = Objects.requireNonNull(hosts, "hosts");
+      return this;
+    }
 
     /** Answers model calls (required). Wrap it with resilience and the registry's interceptor as needed. */
     public Builder gateway(ModelGateway gateway) {
@@ -193,7 +231,10 @@ public final class ZenAgent implements AutoCloseable {
             + "builder().checkpointStore(...), for example MemoryCheckpointStore.create()");
       }
       Map<String, ZenTool> offered = new LinkedHashMap<>();
-      for (ZenTool tool : BuiltInTools.all()) {
+      BuiltInTools.ToolSetup setup = new BuiltInTools.ToolSetup(cliClients,
+          remoteExecutor != null ? remoteExecutor : RemoteExecutor.local(executor), remoteHosts);
+      List<ZenTool> builtIns = BuiltInTools.all(setup);
+      for (ZenTool tool : builtIns) {
         if (!options.disabledTools().contains(tool.name())) {
           offered.put(tool.name(), tool);
         }
@@ -202,7 +243,7 @@ public final class ZenAgent implements AutoCloseable {
         ZenTool taken = offered.putIfAbsent(tool.name(), tool);
         if (taken != null) {
           throw new IllegalStateException("two tools are named '" + tool.name() + "': " + taken + " and " + tool
-              + (BuiltInTools.all().stream().anyMatch(builtIn -> builtIn.name().equals(tool.name()))
+              + (builtIns.stream().anyMatch(builtIn -> builtIn.name().equals(tool.name()))
                   ? "; disable the built-in one with ZenAgentOptions.disabledTools to replace it" : ""));
         }
       }
