@@ -4,7 +4,9 @@
  * <p>Every failure Zen reports is a {@link dev.zen.ZenException}, split into
  * {@link dev.zen.RetriableException} (a later attempt may succeed: timeouts, rate limits,
  * unavailable services) and {@link dev.zen.NonRetriableException} (retrying cannot help: bad
- * requests, authentication, corrupt data). Asynchronous methods complete their future
+ * requests, authentication, corrupt data). Exceptions that only add context to another failure
+ * ({@link dev.zen.GraphExecutionException}) are retriable when that failure is; ask
+ * {@link dev.zen.ZenException#isRetriable()}. Asynchronous methods complete their future
  * exceptionally with these; only invalid arguments are thrown directly.
  */
 @NullMarked

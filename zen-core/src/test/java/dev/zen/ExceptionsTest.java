@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class ExceptionsTest {
@@ -25,14 +27,54 @@ class ExceptionsTest {
         Map.entry(new InvalidRequestException("i", CAUSE), false),
         Map.entry(new ContextLengthExceededException("c", CAUSE), false),
         Map.entry(new ModelNotFoundException("m", "gpt-9", List.of("gpt-4"), CAUSE), false),
-        Map.entry(new CorruptCheckpointException("x", CAUSE), false),
-        Map.entry(new GraphExecutionException("g", "graph", "node", "thread", CAUSE), false));
+        Map.entry(new CorruptCheckpointException("x", CAUSE), false));
 
     retriable.forEach((exception, expected) -> {
       assertThat(exception.isRetriable()).as(exception.getClass().getSimpleName()).isEqualTo(expected);
       assertThat(exception).isInstanceOf(expected ? RetriableException.class : NonRetriableException.class);
       assertThat(exception).hasCause(CAUSE);
     });
+  }
+
+  @Test
+  void a_graph_failure_is_retriable_exactly_when_the_failure_it_reports_is() {
+    GraphExecutionException storeDown = graphFailure(new ServiceUnavailableException("Redis is down", CAUSE));
+    GraphExecutionException badRequest = graphFailure(new InvalidRequestException("bad argument", CAUSE));
+    GraphExecutionException unknown = graphFailure(CAUSE);
+
+    assertThat(storeDown.isRetriable()).isTrue();
+    assertThat(badRequest.isRetriable()).isFalse();
+    assertThat(unknown.isRetriable()).isFalse();
+    assertThat(graphFailure(null).isRetriable()).isFalse();
+    assertThat(unknown).hasCause(CAUSE);
+    // It only adds context, so it is neither kind: a catch of either must not misfile it.
+    assertThat(storeDown).isNotInstanceOf(RetriableException.class).isNotInstanceOf(NonRetriableException.class);
+  }
+
+  @Test
+  void retriability_looks_through_wrappers_to_the_first_zen_exception() {
+    ServiceUnavailableException down = new ServiceUnavailableException("down", CAUSE);
+
+    assertThat(ZenException.isRetriable(new CompletionException(down))).isTrue();
+    assertThat(graphFailure(new CompletionException(down)).isRetriable()).isTrue();
+    assertThat(graphFailure(graphFailure(down)).isRetriable()).isTrue();
+    assertThat(ZenException.isRetriable(new ExecutionException(new NonRetriableException("listener bug", down))))
+        .as("the outermost Zen exception decides").isFalse();
+    assertThat(ZenException.isRetriable(new IllegalStateException("bug"))).isFalse();
+    assertThat(ZenException.isRetriable(null)).isFalse();
+  }
+
+  @Test
+  void a_cause_chain_that_loops_is_not_followed_forever() {
+    RuntimeException first = new RuntimeException("first");
+    RuntimeException second = new RuntimeException("second", first);
+    first.initCause(second);
+
+    assertThat(graphFailure(first).isRetriable()).isFalse();
+  }
+
+  private static GraphExecutionException graphFailure(Throwable cause) {
+    return new GraphExecutionException("graph 'g' failed", "g", "node", "thread", cause);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -125,14 +126,28 @@ class ZenExecutorsTest {
       Set<Thread> threads = ConcurrentHashMap.newKeySet();
       for (int i = 0; i < 100; i++) {
         pool.submit(() -> threads.add(Thread.currentThread())).get(10, TimeUnit.SECONDS);
+        // The task's future completes before its worker is back at the queue; on a busy machine
+        // that walk back can take long enough for the next task to find no idle thread. Wait
+        // until the worker is idle, which is what this test is about.
+        awaitIdleWorker(pool);
       }
 
-      // Sequential tasks find the previous task's thread idle (a worker may still be on its way
-      // back to the queue when the next task arrives, hence a small allowance).
+      // Sequential tasks find the previous task's thread idle (a small allowance all the same).
       assertThat(threads).hasSizeLessThanOrEqualTo(3);
       assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(3);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  private static void awaitIdleWorker(ThreadPoolExecutor pool) throws InterruptedException {
+    LinkedTransferQueue<Runnable> queue = (LinkedTransferQueue<Runnable>) pool.getQueue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!queue.hasWaitingConsumer()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no worker went back to waiting for tasks within 10 s");
+      }
+      Thread.sleep(1);
     }
   }
 

@@ -73,7 +73,8 @@ final class AgentEngine implements AutoCloseable {
       for (ToolParam param : tool.params()) {
         if (param.isPathList()) {
           for (String path : args.strings(param.name())) {
-            String problem = services.rules().lexicalProblem(path, param.name());
+            String problem = param.equals(ToolParam.IMAGES) && ImageLoader.isDataUrl(path)
+                ? ImageLoader.dataUrlProblem(path) : services.rules().lexicalProblem(path, param.name());
             if (problem != null) {
               errors.add(problem);
             }

@@ -7,4 +7,5 @@ import java.util.concurrent.ExecutorService;
 
 /** What every call of one agent shares: its backends, settings and helpers. */
 record AgentServices(ModelGateway gateway, ModelDirectory models, CheckpointStore store, ZenAgentOptions options,
-    ExecutorService executor, Clock clock, FileRules rules, FileLoader files, ToolContext.AgentInfo info) {}
+    ExecutorService executor, Clock clock, FileRules rules, FileLoader files, ImageLoader images,
+    ToolContext.AgentInfo info) {}

@@ -6,6 +6,7 @@ import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
+import dev.zen.spi.ContentPart;
 import dev.zen.spi.ModelGateway;
 import dev.zen.spi.ModelInfo;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,6 +53,9 @@ final class Call implements ToolContext {
   volatile @Nullable ToolResult result;
   /** Set when the call found its thread expired: the runner deletes it before answering. */
   volatile boolean deleteThread;
+  volatile List<ContentPart.Image> images = List.of();
+  /** Notes for the client: what was ignored or adjusted (a thinking mode for a model that does not reason). */
+  final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   Call(ZenTool tool, ToolArguments args, String threadId, boolean continued, Progress progress,
       AgentServices services) {
@@ -112,9 +117,15 @@ final class Call implements ToolContext {
 
   @Override
   public List<ChatMessage> messages(String systemPrompt, String request) {
+    return messages(systemPrompt, request, turn -> true);
+  }
+
+  @Override
+  public List<ChatMessage> messages(String systemPrompt, String request, Predicate<ConversationTurn> accepted) {
     List<ChatMessage> messages = new ArrayList<>();
     messages.add(ChatMessage.system(systemPrompt));
-    ConversationState.History history = ConversationState.history(conversation.turns(), historyBudget);
+    ConversationState.History history = ConversationState.history(
+        conversation.turns().stream().filter(accepted).toList(), historyBudget);
     messages.addAll(history.messages());
     StringBuilder user = new StringBuilder();
     if (history.omittedTurns() > 0) {
@@ -124,16 +135,11 @@ final class Call implements ToolContext {
     FileBundle loaded = files;
     user.append(loaded.block());
     user.append(loaded.notes());
-    List<String> images = args.strings("images");
-    if (!images.isEmpty()) {
-      user.append("Images the user referred to (not attached: this gateway sends text only): ")
-          .append(String.join(", ", images)).append('\n');
-    }
     if (user.length() > 0) {
       user.append("\n=== REQUEST ===\n");
     }
     user.append(request);
-    messages.add(ChatMessage.user(user.toString()));
+    messages.add(ChatMessage.user(user.toString(), images));
     return messages;
   }
 
@@ -143,11 +149,39 @@ final class Call implements ToolContext {
   }
 
   @Override
+  public CompletableFuture<Void> attachImages(List<String> entries) {
+    if (entries.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<List<ContentPart.Image>> loading = services.models().catalog().thenCompose(catalog ->
+        services.images().load(entries, models, catalog.registry().models().stream()
+            .filter(ModelSpec::supportsImages).map(ModelSpec::name).toList()));
+    return Futures.cancelling(loading.thenAccept(loaded -> images = List.copyOf(loaded)), loading);
+  }
+
+  @Override
   public ChatRequest request(ModelSpec model, List<ChatMessage> messages) {
-    return ChatRequest.builder(model.name())
+    ChatRequest.Builder request = ChatRequest.builder(model.name())
         .messages(messages)
-        .temperature(model.temperatureFor(args.number("temperature").orElse(null)).orElse(null))
-        .build();
+        .temperature(model.temperatureFor(args.number("temperature").orElse(null)).orElse(null));
+    String asked = args.string(ToolParam.THINKING_MODE.name()).orElse(null);
+    String mode = asked != null ? asked : tool.defaultThinkingMode();
+    if (mode != null) {
+      Optional<ModelSpec.Thinking> thinking = model.thinkingFor(mode);
+      if (thinking.isPresent()) {
+        request.reasoningEffort(thinking.get().effort()).thinkingBudgetTokens(thinking.get().budgetTokens());
+      } else if (asked != null) {
+        note("thinking_mode '" + asked + "' was ignored: model '" + model.name() + "' does not reason");
+      }
+    }
+    return request.build();
+  }
+
+  @Override
+  public void note(String note) {
+    if (!notes.contains(note)) {
+      notes.add(note);
+    }
   }
 
   @Override

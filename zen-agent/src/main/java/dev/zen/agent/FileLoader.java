@@ -7,7 +7,9 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,6 +42,8 @@ final class FileLoader {
       "mp3", "mp4", "wav", "avi", "mov", "mkv", "flac", "ogg", "woff", "woff2", "ttf", "otf", "eot", "sqlite", "db",
       "iso", "dmg", "img", "wasm", "keystore", "jks", "p12");
   private static final int SNIFF_BYTES = 8_000;
+  /** How long one file may take to read before the call goes on without it. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
   private final FileRules rules;
   private final Executor executor;
@@ -72,11 +77,22 @@ final class FileLoader {
         .thenCompose(plan -> {
           List<CompletableFuture<Read>> reads = new ArrayList<>();
           for (Candidate candidate : plan.candidates) {
-            reads.add(CompletableFuture.supplyAsync(() -> read(candidate), executor));
+            // A read that hangs (a file system that stopped answering) must not hold the call: it
+            // is reported as skipped, and the call goes on without it.
+            reads.add(CompletableFuture.supplyAsync(() -> read(candidate), executor)
+                .completeOnTimeout(new Read(candidate, null, candidate.path() + " (read timed out after "
+                    + READ_TIMEOUT.toSeconds() + " s)", false), READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
           }
           CompletableFuture<@Nullable String> prompt = plan.promptFile == null
               ? CompletableFuture.completedFuture(null)
-              : CompletableFuture.supplyAsync(() -> readPrompt(plan.promptFile), executor);
+              : CompletableFuture.supplyAsync(() -> readPrompt(plan.promptFile), executor)
+                  .orTimeout(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                  .exceptionally(error -> {
+                    Throwable cause = Futures.unwrap(error);
+                    throw cause instanceof RefusedPathException refused ? refused
+                        : new RefusedPathException("could not read the prompt file '" + plan.promptFile + "' within "
+                            + READ_TIMEOUT.toSeconds() + " s");
+                  });
           return Futures.all(reads).thenCombine(prompt, (loaded, promptText) -> fit(plan, loaded, promptText, budgetTokens));
         });
   }
@@ -110,6 +126,10 @@ final class FileLoader {
       }
       if (Files.isDirectory(path)) {
         expand(path, plan);
+      } else if (!Files.isRegularFile(path)) {
+        // A device, FIFO or socket: reading it could block forever or read someone else's input.
+        throw new RefusedPathException("'" + raw + "' is not a regular file (a device, pipe or socket); Zen reads "
+            + "only regular files");
       } else if (path.getFileName() != null && path.getFileName().toString().equals(PROMPT_FILE)
           && plan.promptFile == null) {
         plan.promptFile = path;
@@ -178,9 +198,18 @@ final class FileLoader {
             }
             // Linked directories are not walked: links can form cycles and lead far from the project.
             if (!Files.isRegularFile(file)) {
+              if (!Files.isDirectory(file)) {
+                plan.skipped.add(file + " (not a regular file)");
+              }
               return FileVisitResult.CONTINUE;
             }
           } else if (!attrs.isRegularFile()) {
+            plan.skipped.add(file + " (not a regular file)");
+            return FileVisitResult.CONTINUE;
+          }
+          String secret = rules.secretFile(file);
+          if (secret != null) {
+            plan.skipped.add(file + " (" + secret + ")");
             return FileVisitResult.CONTINUE;
           }
           found.add(file);
@@ -216,13 +245,18 @@ final class FileLoader {
   private Read read(Candidate candidate) {
     Path path = candidate.path();
     try {
-      long size = Files.size(path);
+      // Checked again at the last moment: the path may have been swapped for a pipe since it was planned.
+      Path real = path.toRealPath();
+      if (!Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+        return new Read(candidate, null, path + " (not a regular file)", false);
+      }
+      long size = Files.size(real);
       if (size > maxFileBytes) {
         String marker = "--- FILE TOO LARGE: " + path + " is " + String.format("%,d", size) + " bytes, over the "
             + String.format("%,d", maxFileBytes) + "-byte limit; it was not embedded. Ask for the relevant part. ---";
         return new Read(candidate, marker, null, true);
       }
-      byte[] bytes = Files.readAllBytes(path);
+      byte[] bytes = Files.readAllBytes(real);
       for (int i = 0; i < Math.min(bytes.length, SNIFF_BYTES); i++) {
         if (bytes[i] == 0) {
           return new Read(candidate, null, path + " (binary)", false);

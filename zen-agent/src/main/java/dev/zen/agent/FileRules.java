@@ -2,6 +2,7 @@ package dev.zen.agent;
 
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,13 @@ final class FileRules {
 
   private final List<Path> systemDirs;
   private final @Nullable Path home;
+  private final SecretFiles secrets;
 
   FileRules(@Nullable Path home) {
+    this(home, List.of());
+  }
+
+  FileRules(@Nullable Path home, List<String> refusedFiles) {
     List<Path> dirs = new ArrayList<>();
     for (String dir : SYSTEM_DIRS) {
       try {
@@ -39,11 +45,18 @@ final class FileRules {
     }
     this.systemDirs = List.copyOf(dirs);
     this.home = home == null ? null : home.toAbsolutePath().normalize();
+    this.secrets = new SecretFiles(refusedFiles, this.home);
   }
 
-  static FileRules forThisMachine() {
+  static FileRules forThisMachine(List<String> refusedFiles) {
     String home = System.getProperty("user.home");
-    return new FileRules(home == null || home.isBlank() ? null : Path.of(home));
+    return new FileRules(home == null || home.isBlank() ? null : Path.of(home), refusedFiles);
+  }
+
+  /** Why a file found by expanding a directory is left out as a credential file, or null. */
+  @Nullable String secretFile(Path file) {
+    String pattern = secrets.match(file);
+    return pattern == null ? null : "looks like a credential file (" + pattern + ")";
   }
 
   /**
@@ -81,8 +94,12 @@ final class FileRules {
     Path real;
     try {
       real = path.toRealPath();
-    } catch (IOException e) {
+    } catch (NoSuchFileException e) {
       return null;
+    } catch (IOException e) {
+      // It exists but cannot be resolved (a link into a pipe, a vanished process's fd): never read it.
+      return "'" + path + "' cannot be resolved to a real file (" + e.getClass().getSimpleName()
+          + "); Zen reads only regular files";
     }
     String refusal = refusal(real);
     if (refusal == null) {
@@ -90,6 +107,12 @@ final class FileRules {
     }
     return real.equals(path) ? "'" + path + "' is refused: " + refusal
         : "'" + path + "' resolves through a symlink to '" + real + "', which is refused: " + refusal;
+  }
+
+  private @Nullable String secretRefusal(Path path) {
+    String pattern = secrets.match(path);
+    return pattern == null ? null : "it looks like a credential file (pattern '" + pattern + "'); Zen never sends "
+        + "credential files to a model (the zen-agent README lists the patterns)";
   }
 
   /** Why an absolute, normalized path is refused, or {@code null}. */
@@ -111,7 +134,7 @@ final class FileRules {
         return "it is in " + home.resolve(first) + ", which holds credentials";
       }
     }
-    return null;
+    return secretRefusal(path);
   }
 
   private static boolean startsWithIgnoringCaseOnWindows(Path path, Path dir) {

@@ -31,7 +31,9 @@ final class FileStage implements AgentFlow.Stage {
   @Override
   public CompletableFuture<Map<String, ?>> run(Call call, GraphState state, NodeContext node) {
     CompletableFuture<Void> loading = load(call, call.args.strings(ToolParam.FILES.name()),
-        call.args.string(call.tool.promptArgument()).orElse(""));
+        call.args.string(call.tool.promptArgument()).orElse(""))
+        .thenCompose(loaded -> call.tool.params().contains(ToolParam.IMAGES) && call.tool.usesModel()
+            ? call.attachImages(call.args.strings(ToolParam.IMAGES.name())) : CompletableFuture.completedFuture(null));
     return Futures.cancelling(loading.handle((loaded, error) -> {
       if (error != null) {
         Throwable cause = Futures.unwrap(error);

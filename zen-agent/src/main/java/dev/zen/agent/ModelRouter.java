@@ -30,7 +30,7 @@ final class ModelRouter implements AgentFlow.Stage {
     return services.models().catalog().thenApply(catalog -> {
       List<ModelSpec> resolved = new ArrayList<>();
       try {
-        for (String name : call.tool.requestedModels(call.args, services.options().defaultModel())) {
+        for (String name : call.tool.requestedModels(call.args, defaultModel(call, catalog))) {
           resolved.add(catalog.registry().resolve(name, call.tool.category()));
         }
       } catch (ModelNotFoundException e) {
@@ -45,6 +45,25 @@ final class ModelRouter implements AgentFlow.Stage {
       String next = call.tool.usesFiles() ? AgentFlow.FILES : call.tool.name();
       return goTo(next, Map.of("models", resolved.stream().map(ModelSpec::name).toList()));
     });
+  }
+
+  /**
+   * The model a call gets when it names none: a continued conversation keeps the model of its last
+   * answer (when that still resolves), else the configured default.
+   */
+  private String defaultModel(Call call, ModelCatalog catalog) {
+    String configured = services.options().defaultModel();
+    if (!call.continued || call.args.has(ToolParam.MODEL.name())) {
+      return configured;
+    }
+    List<ConversationTurn> turns = call.conversation.turns();
+    for (int i = turns.size() - 1; i >= 0; i--) {
+      String previous = turns.get(i).model();
+      if (previous != null) {
+        return catalog.registry().find(previous).isPresent() ? previous : configured;
+      }
+    }
+    return configured;
   }
 
   /** Input tokens a request may use: the smallest window among the models, less their answers' room. */

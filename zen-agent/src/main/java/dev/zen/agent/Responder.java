@@ -36,7 +36,7 @@ final class Responder implements AgentFlow.Stage {
     boolean continuable = call.persistent && (store || call.continued);
     Map<String, Object> structured = new LinkedHashMap<>();
     structured.put("status", outcome.status());
-    structured.put("content", outcome.content());
+    structured.put("content", outcome.structuredText());
     structured.put("tool", call.tool.name());
     outcome.model().ifPresent(model -> structured.put("model", model));
     FileBundle files = call.files;
@@ -48,6 +48,10 @@ final class Responder implements AgentFlow.Stage {
     String summary = files.summary();
     if (!summary.isEmpty() && !outcome.isError()) {
       text.append("\n\n").append(summary);
+    }
+    if (!call.notes.isEmpty()) {
+      structured.put("notes", List.copyOf(call.notes));
+      text.append("\n\nNote: ").append(String.join("; ", call.notes)).append('.');
     }
     Map<String, Object> update = new LinkedHashMap<>(goTo(AgentGraph.END, Map.of("status", outcome.status())));
     if (continuable) {

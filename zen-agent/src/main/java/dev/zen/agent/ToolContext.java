@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * What a {@link ZenTool} gets for one call, after the agent checked the arguments, resolved the
@@ -61,6 +62,13 @@ public interface ToolContext {
   List<ChatMessage> messages(String systemPrompt, String request);
 
   /**
+   * Like {@link #messages(String, String)}, with only the history turns {@code history} accepts
+   * (a workflow's expert gets the turns of other tools but not the workflow's own steps, which its
+   * request already summarizes).
+   */
+  List<ChatMessage> messages(String systemPrompt, String request, Predicate<ConversationTurn> history);
+
+  /**
    * Loads {@code paths} (absolute; directories expanded) and the files earlier turns of the
    * conversation named, newest first, within what the model's window leaves after
    * {@code request} and a share for the history; later {@link #messages} calls embed them, and
@@ -71,8 +79,25 @@ public interface ToolContext {
    */
   CompletableFuture<Void> attachFiles(List<String> paths, String request);
 
-  /** A request for {@code model} with the call's {@code temperature} argument fitted to what it accepts. */
+  /**
+   * Loads {@code images} (absolute paths or {@code data:} URLs) for later {@link #messages} calls,
+   * which attach them to the request. Fails with {@link dev.zen.InvalidRequestException} when a
+   * model of the call does not see images (naming models that do), when there are too many or too
+   * large images, or when a path is refused or unreadable. Tools that declare
+   * {@link ToolParam#IMAGES} and {@link ToolParam#FILES} get their {@code images} before they run.
+   */
+  CompletableFuture<Void> attachImages(List<String> images);
+
+  /**
+   * A request for {@code model} with the call's {@code temperature} fitted to what the model
+   * accepts, and its {@code thinking_mode} (or the tool's default) as the model takes it: a
+   * reasoning effort or a thinking budget. A model that does not reason ignores the mode, and the
+   * answer notes it when the caller asked for one.
+   */
   ChatRequest request(ModelSpec model, List<ChatMessage> messages);
+
+  /** Adds a note for the client to the answer (structured {@code notes}, and a line of the text). */
+  void note(String note);
 
   /** Asks for a whole answer at once. Failures complete the future; it never throws. */
   CompletableFuture<ChatReply> complete(ChatRequest request);

@@ -21,9 +21,15 @@ public final class ToolOutcome {
   private final @Nullable String model;
   private final boolean remembered;
   private final @Nullable Map<String, Object> state;
+  private final @Nullable String structuredText;
 
   private ToolOutcome(String status, String content, Map<String, Object> extra, boolean error, @Nullable String model,
       boolean remembered, @Nullable Map<String, Object> state) {
+    this(status, content, extra, error, model, remembered, state, null);
+  }
+
+  private ToolOutcome(String status, String content, Map<String, Object> extra, boolean error, @Nullable String model,
+      boolean remembered, @Nullable Map<String, Object> state, @Nullable String structuredText) {
     this.status = Objects.requireNonNull(status, "status");
     if (status.isBlank()) {
       throw new IllegalArgumentException("status must not be blank");
@@ -34,6 +40,7 @@ public final class ToolOutcome {
     this.model = model;
     this.remembered = remembered;
     this.state = state;
+    this.structuredText = structuredText;
   }
 
   /** A model's answer: status {@code success}, stored in the conversation. */
@@ -60,12 +67,12 @@ public final class ToolOutcome {
     more.forEach((key, value) -> merged.put(Objects.requireNonNull(key, "key"), value));
     @SuppressWarnings("unchecked")
     Map<String, Object> frozen = (Map<String, Object>) (Map<String, ?>) StateValues.freezeMap(merged);
-    return new ToolOutcome(status, content, frozen, error, model, remembered, state);
+    return new ToolOutcome(status, content, frozen, error, model, remembered, state, structuredText);
   }
 
   /** This outcome, stored in the conversation or not. */
   public ToolOutcome remembered(boolean remember) {
-    return new ToolOutcome(status, content, extra, error, model, remember, state);
+    return new ToolOutcome(status, content, extra, error, model, remember, state, structuredText);
   }
 
   /**
@@ -76,7 +83,23 @@ public final class ToolOutcome {
     @SuppressWarnings("unchecked")
     Map<String, Object> encoded = (Map<String, Object>) (Map<String, ?>) StateValues.freezeMap(
         Objects.requireNonNull(codec.encode(Objects.requireNonNull(value, "value")), "encoded state"));
-    return new ToolOutcome(status, content, extra, error, model, remembered, encoded);
+    return new ToolOutcome(status, content, extra, error, model, remembered, encoded, structuredText);
+  }
+
+  /**
+   * This outcome with a shorter text for the structured content's {@code content} field, when the
+   * answer text repeats what other structured fields already hold (a consensus's individual
+   * answers, a workflow's required actions or parsed expert analysis). Clients read either the
+   * text or the structured content; neither should carry the same long passage twice.
+   */
+  public ToolOutcome withStructuredText(String text) {
+    return new ToolOutcome(status, content, extra, error, model, remembered, state,
+        Objects.requireNonNull(text, "text"));
+  }
+
+  /** What the structured content's {@code content} field holds: {@link #withStructuredText} or the content. */
+  public String structuredText() {
+    return structuredText == null ? content : structuredText;
   }
 
   /** {@code success}, {@code error}, or a tool's own status ({@code challenge_accepted}, ...). */

@@ -28,12 +28,15 @@ public final class ToolParam {
   public static final ToolParam PROMPT = string("prompt", true, null);
   /** Absolute paths of files or directories to embed. */
   public static final ToolParam FILES = paths("absolute_file_paths", false, null, 200);
-  /** Absolute paths of images (or {@code data:} URLs) the request refers to. */
-  public static final ToolParam IMAGES = paths("images", false, null, 20);
+  /** Absolute paths of images, or {@code data:} URLs, sent to models that see images (at most 5). */
+  public static final ToolParam IMAGES = paths("images", false, null, 5);
   /** The model to ask, or {@code auto}. */
   public static final ToolParam MODEL = string("model", false, null);
   /** Sampling temperature, 0 to 2; fitted to what the model accepts. */
   public static final ToolParam TEMPERATURE = number("temperature", false, null, 0, 2);
+  /** How hard a reasoning model thinks: minimal, low, medium, high, max (ignored, with a note, by other models). */
+  public static final ToolParam THINKING_MODE = oneOf("thinking_mode", false, null, "minimal", "low", "medium", "high",
+      "max");
   /** The conversation thread to continue. */
   public static final ToolParam CONTINUATION = string("continuation_id", false, null);
 
@@ -164,10 +167,10 @@ public final class ToolParam {
       case NUMBER, INTEGER -> {
         schema.put("type", type == Type.NUMBER ? "number" : "integer");
         if (min != null) {
-          schema.put("minimum", type == Type.NUMBER ? min : (Object) min.intValue());
+          schema.put("minimum", bound(min));
         }
         if (max != null) {
-          schema.put("maximum", max);
+          schema.put("maximum", bound(max));
         }
       }
       case BOOLEAN -> schema.put("type", "boolean");
@@ -181,6 +184,9 @@ public final class ToolParam {
           Map<String, Object> items = objectSchema(fields);
           items.remove("additionalProperties");
           items.remove("required");
+          if (fields.isEmpty()) {
+            items.remove("properties");
+          }
           schema.put("items", items);
         } else {
           schema.put("items", objectSchema(fields));
@@ -195,6 +201,11 @@ public final class ToolParam {
       schema.put("description", description);
     }
     return schema;
+  }
+
+  /** A bound as the schema shows it: {@code 2}, not {@code 2.0}, when it is whole. */
+  private static Object bound(double value) {
+    return value == Math.rint(value) && Math.abs(value) < Integer.MAX_VALUE ? (Object) (int) value : (Object) value;
   }
 
   static Map<String, Object> objectSchema(List<ToolParam> params) {

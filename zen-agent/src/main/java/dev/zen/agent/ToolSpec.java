@@ -19,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  *     deeply immutable
  * @param outputSchema the JSON Schema of the result's structured content, when the tool declares
  *     one (MCP clients may validate against it); deeply immutable
+ * @param hints what a client may assume about the tool's effects (MCP's tool annotations), when
+ *     declared
  */
 public record ToolSpec(String name, String description, Map<String, Object> inputSchema,
-    @Nullable Map<String, Object> outputSchema) {
+    @Nullable Map<String, Object> outputSchema, @Nullable Hints hints) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
   public ToolSpec {
@@ -50,9 +52,32 @@ public record ToolSpec(String name, String description, Map<String, Object> inpu
     }
   }
 
-  /** A tool without an output schema. */
+  /** A tool without hints. */
+  public ToolSpec(String name, String description, Map<String, Object> inputSchema,
+      @Nullable Map<String, Object> outputSchema) {
+    this(name, description, inputSchema, outputSchema, null);
+  }
+
+  /** A tool without an output schema or hints. */
   public ToolSpec(String name, String description, Map<String, Object> inputSchema) {
-    this(name, description, inputSchema, null);
+    this(name, description, inputSchema, null, null);
+  }
+
+  /**
+   * What a client may assume about a tool's effects, for people and for clients that ask before
+   * running tools that change things. Hints, not guarantees: clients must not trust them from
+   * servers they do not trust.
+   *
+   * @param title a human-readable name ("Code review")
+   * @param readOnly the tool changes nothing in its environment
+   * @param destructive the tool may destroy or overwrite data (meaningful when not read-only)
+   * @param idempotent calling it again with the same arguments has no further effect
+   * @param openWorld the tool reaches outside the server (model providers, other hosts)
+   */
+  public record Hints(String title, boolean readOnly, boolean destructive, boolean idempotent, boolean openWorld) {
+    public Hints {
+      Objects.requireNonNull(title, "title");
+    }
   }
 
   /** {@link #outputSchema()} as an Optional. */

@@ -56,12 +56,12 @@ public final class ZenAgent implements AutoCloseable {
     this.specs = offered.values().stream().map(ZenTool::spec).toList();
     ModelGateway gateway = Objects.requireNonNull(builder.gateway);
     CheckpointStore store = Objects.requireNonNull(builder.store);
-    FileRules rules = FileRules.forThisMachine();
+    FileRules rules = FileRules.forThisMachine(options.refusedFiles());
     ToolContext.AgentInfo info = new ToolContext.AgentInfo(version(), List.copyOf(offered.keySet()),
         gateway.getClass().getSimpleName(), store.getClass().getSimpleName());
     AgentServices services = new AgentServices(gateway, new ModelDirectory(builder.models, gateway, builder.clock),
         store, options, builder.executor, builder.clock, rules,
-        new FileLoader(rules, builder.executor, options.maxFileBytes()), info);
+        new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor), info);
     this.engine = new AgentEngine(services, offered.values());
   }
 
@@ -78,6 +78,14 @@ public final class ZenAgent implements AutoCloseable {
   /** The tools this agent offers, in a stable order (disabled tools left out). */
   public List<ToolSpec> tools() {
     return specs;
+  }
+
+  /**
+   * Ready-made requests for the offered tools (MCP prompts, shown by CLIs as slash commands), as
+   * the anchor names them: {@code review}, {@code thinkdeeper}, ..., and {@code continue}.
+   */
+  public List<PromptSpec> prompts() {
+    return BuiltInPrompts.forTools(tools.keySet());
   }
 
   /** The offered tool with this name. */
@@ -106,7 +114,7 @@ public final class ZenAgent implements AutoCloseable {
     Objects.requireNonNull(call, "call");
     ZenTool tool = tools.get(call.tool());
     if (tool == null) {
-      boolean disabled = options.disabledTools().contains(call.tool());
+      boolean disabled = BuiltInTools.names().contains(call.tool()) && !options.offers(call.tool());
       return CompletableFuture.failedFuture(new UnknownToolException(call.tool(),
           specs.stream().map(ToolSpec::name).toList(), disabled));
     }
@@ -235,7 +243,7 @@ public final class ZenAgent implements AutoCloseable {
           remoteExecutor != null ? remoteExecutor : RemoteExecutor.local(executor), remoteHosts);
       List<ZenTool> builtIns = BuiltInTools.all(setup);
       for (ZenTool tool : builtIns) {
-        if (!options.disabledTools().contains(tool.name())) {
+        if (options.offers(tool.name())) {
           offered.put(tool.name(), tool);
         }
       }

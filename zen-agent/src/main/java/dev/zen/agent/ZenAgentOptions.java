@@ -14,13 +14,14 @@ import org.jspecify.annotations.Nullable;
  * How a {@link ZenAgent} behaves. Immutable; defaults:
  * <ul>
  *   <li>default model {@code auto} (the model registry picks per tool category);
- *   <li>no disabled tools;
+ *   <li>every tool enabled, none disabled;
  *   <li>conversations expire 3 hours after their last turn;
  *   <li>at most 50 turns per conversation (a call stores two: the request and the answer);
  *   <li>prompts up to 60,000 characters (MCP's practical limit; longer ones get a
  *       {@code resend_prompt} answer asking for a file);
  *   <li>files up to 1 MiB each (larger ones are replaced by a marker);
- *   <li>no request token cap beyond each model's context window.
+ *   <li>no request token cap beyond each model's context window;
+ *   <li>credential files refused by the built-in patterns only (see {@link Builder#refusedFiles}).
  * </ul>
  */
 public final class ZenAgentOptions {
@@ -46,20 +47,24 @@ public final class ZenAgentOptions {
 
   private final String defaultModel;
   private final Set<String> disabledTools;
+  private final Set<String> enabledTools;
   private final Duration conversationTimeout;
   private final int maxConversationTurns;
   private final int maxPromptChars;
   private final long maxFileBytes;
   private final @Nullable Integer maxRequestTokens;
+  private final List<String> refusedFiles;
 
   private ZenAgentOptions(Builder builder) {
     this.defaultModel = builder.defaultModel;
     this.disabledTools = Set.copyOf(builder.disabledTools);
+    this.enabledTools = Set.copyOf(builder.enabledTools);
     this.conversationTimeout = builder.conversationTimeout;
     this.maxConversationTurns = builder.maxConversationTurns;
     this.maxPromptChars = builder.maxPromptChars;
     this.maxFileBytes = builder.maxFileBytes;
     this.maxRequestTokens = builder.maxRequestTokens;
+    this.refusedFiles = List.copyOf(builder.refusedFiles);
   }
 
   public static ZenAgentOptions defaults() {
@@ -78,6 +83,17 @@ public final class ZenAgentOptions {
   /** Tools not offered (lower case). */
   public Set<String> disabledTools() {
     return disabledTools;
+  }
+
+  /** When not empty, the only built-in tools offered (besides listmodels and version); lower case. */
+  public Set<String> enabledTools() {
+    return enabledTools;
+  }
+
+  /** Whether the built-in tool {@code name} is offered under these options. */
+  public boolean offers(String name) {
+    return !disabledTools.contains(name)
+        && (enabledTools.isEmpty() || enabledTools.contains(name) || ESSENTIAL_TOOLS.contains(name));
   }
 
   /** How long after its last turn a conversation can still be continued. */
@@ -108,37 +124,64 @@ public final class ZenAgentOptions {
     return Optional.ofNullable(maxRequestTokens);
   }
 
+  /** Credential-file patterns refused in addition to the built-in ones. */
+  public List<String> refusedFiles() {
+    return refusedFiles;
+  }
+
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.defaultModel = defaultModel;
     builder.disabledTools.addAll(disabledTools);
+    builder.enabledTools.addAll(enabledTools);
     builder.conversationTimeout = conversationTimeout;
     builder.maxConversationTurns = maxConversationTurns;
     builder.maxPromptChars = maxPromptChars;
     builder.maxFileBytes = maxFileBytes;
     builder.maxRequestTokens = maxRequestTokens;
+    builder.refusedFiles.addAll(refusedFiles);
     return builder;
   }
 
   @Override
   public String toString() {
     return "ZenAgentOptions[defaultModel=" + defaultModel + ", disabledTools=" + disabledTools
+        + (enabledTools.isEmpty() ? "" : ", enabledTools=" + enabledTools)
         + ", conversationTimeout=" + conversationTimeout + ", maxConversationTurns=" + maxConversationTurns
         + ", maxPromptChars=" + maxPromptChars + ", maxFileBytes=" + maxFileBytes
-        + ", maxRequestTokens=" + maxRequestTokens + "]";
+        + ", maxRequestTokens=" + maxRequestTokens + ", refusedFiles=" + refusedFiles + "]";
   }
 
   /** Builds {@link ZenAgentOptions}; every setter validates its argument at once. */
   public static final class Builder {
     private String defaultModel = AUTO;
     private final Set<String> disabledTools = new LinkedHashSet<>();
+    private final Set<String> enabledTools = new LinkedHashSet<>();
     private Duration conversationTimeout = DEFAULT_CONVERSATION_TIMEOUT;
     private int maxConversationTurns = DEFAULT_MAX_CONVERSATION_TURNS;
     private int maxPromptChars = DEFAULT_MAX_PROMPT_CHARS;
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
     private @Nullable Integer maxRequestTokens;
+    private final List<String> refusedFiles = new java.util.ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * More credential-file patterns to refuse, beside the built-in ones (the zen-agent README lists
+     * them): a file-name glob ({@code *.secret}, {@code vault.yml}) or a glob below the home
+     * directory ({@code ~/.config/tool/**}). A named file that matches is refused; a directory's
+     * matching files are left out with a note. Replaces earlier calls.
+     */
+    public Builder refusedFiles(Collection<String> patterns) {
+      List<String> checked = new java.util.ArrayList<>();
+      for (String pattern : patterns) {
+        SecretFiles.check(Objects.requireNonNull(pattern, "pattern"));
+        checked.add(pattern.strip());
+      }
+      refusedFiles.clear();
+      refusedFiles.addAll(checked);
+      return this;
+    }
 
     /**
      * A model name or alias, or {@value #AUTO}. Resolved per call (a gateway may serve models the
@@ -157,6 +200,31 @@ public final class ZenAgentOptions {
      * tool names; {@code listmodels} and {@code version} cannot be disabled.
      */
     public Builder disabledTools(Collection<String> names) {
+      Set<String> checked = toolNames(names, "disable");
+      for (String tool : checked) {
+        if (ESSENTIAL_TOOLS.contains(tool)) {
+          throw new IllegalArgumentException("tool '" + tool + "' cannot be disabled: clients use "
+              + String.join(" and ", ESSENTIAL_TOOLS.stream().sorted().toList()) + " to discover the server");
+        }
+      }
+      disabledTools.clear();
+      disabledTools.addAll(checked);
+      return this;
+    }
+
+    /**
+     * The only built-in tools to offer, by name (case-insensitive), for a small tool list; empty
+     * (the default) offers all. {@code listmodels} and {@code version} are always offered.
+     * Disabled tools stay disabled. Replaces earlier calls.
+     */
+    public Builder enabledTools(Collection<String> names) {
+      Set<String> checked = toolNames(names, "enable");
+      enabledTools.clear();
+      enabledTools.addAll(checked);
+      return this;
+    }
+
+    private static Set<String> toolNames(Collection<String> names, String verb) {
       Set<String> checked = new LinkedHashSet<>();
       for (String name : names) {
         String tool = Objects.requireNonNull(name, "tool name").trim().toLowerCase(Locale.ROOT);
@@ -164,18 +232,12 @@ public final class ZenAgentOptions {
           continue;
         }
         if (!ZEN_TOOL_NAMES.contains(tool)) {
-          throw new IllegalArgumentException("cannot disable unknown tool '" + name + "'; Zen's tools are "
-              + String.join(", ", ZEN_TOOL_NAMES));
-        }
-        if (ESSENTIAL_TOOLS.contains(tool)) {
-          throw new IllegalArgumentException("tool '" + tool + "' cannot be disabled: clients use "
-              + String.join(" and ", ESSENTIAL_TOOLS.stream().sorted().toList()) + " to discover the server");
+          throw new IllegalArgumentException("cannot " + verb + " unknown tool '" + name + "'; Zen's tools are "
+              + String.join(", ", BuiltInTools.names()));
         }
         checked.add(tool);
       }
-      disabledTools.clear();
-      disabledTools.addAll(checked);
-      return this;
+      return checked;
     }
 
     /** Like {@link #disabledTools(Collection)}. */

@@ -2,8 +2,10 @@ package dev.zen.agent;
 
 import dev.zen.gateway.ToolCategory;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tool of the Zen agent. Zen's own tools ({@code chat}, {@code consensus}, ...) are subclasses
@@ -39,8 +41,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public abstract class ZenTool {
   private final String name;
+  private final String description;
   private final List<ToolParam> params;
-  private final ToolSpec spec;
+  private volatile @Nullable ToolSpec spec;
 
   /**
    * @param name lower case, {@code [a-z][a-z0-9_]*}
@@ -49,8 +52,10 @@ public abstract class ZenTool {
    */
   protected ZenTool(String name, String description, List<ToolParam> params) {
     this.name = Objects.requireNonNull(name, "name");
+    this.description = Objects.requireNonNull(description, "description");
     this.params = List.copyOf(params);
-    this.spec = new ToolSpec(name, description, ToolParam.objectSchema(this.params));
+    // Checks the name and description at once; the full spec needs the subclass, so it comes later.
+    new ToolSpec(name, description, Map.of("type", "object"));
   }
 
   public final String name() {
@@ -61,9 +66,38 @@ public abstract class ZenTool {
     return params;
   }
 
-  /** What clients see: name, description, the JSON Schema of the arguments. */
+  /** What clients see: name, description, the JSON Schema of the arguments, the output schema and hints. */
   public final ToolSpec spec() {
-    return spec;
+    ToolSpec built = spec;
+    if (built == null) {
+      built = new ToolSpec(name, description, ToolParam.objectSchema(params), outputSchema(),
+          new ToolSpec.Hints(title(), readOnly(), false, false, openWorld()));
+      spec = built;
+    }
+    return built;
+  }
+
+  /** A human-readable name for clients ("Code review"); default: the name, capitalised. */
+  protected String title() {
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  /** Whether the tool changes nothing outside the agent's own conversation memory; default true. */
+  protected boolean readOnly() {
+    return true;
+  }
+
+  /** Whether the tool reaches outside the server (model providers, other hosts); default: when it uses a model. */
+  protected boolean openWorld() {
+    return usesModel();
+  }
+
+  /**
+   * The JSON Schema of the result's structured content, when the tool promises a shape; default
+   * none. Every result has {@code status}; keep declared schemas small (the tool list has a budget).
+   */
+  protected @Nullable Map<String, Object> outputSchema() {
+    return null;
   }
 
   /**
@@ -94,6 +128,14 @@ public abstract class ZenTool {
    */
   protected String promptArgument() {
     return ToolParam.PROMPT.name();
+  }
+
+  /**
+   * The thinking mode model requests get when the call names none ({@code thinking_mode}); default
+   * none: the provider's own default. Workflow experts think {@code high}.
+   */
+  protected @Nullable String defaultThinkingMode() {
+    return null;
   }
 
   /** Whether calls go through the model router; tools answering without a model return false. */

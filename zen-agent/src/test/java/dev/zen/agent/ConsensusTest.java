@@ -158,4 +158,28 @@ class ConsensusTest {
       assertThat(one.text()).contains("at least two");
     }
   }
+
+  @Test
+  void each_models_answer_appears_once_in_the_text_and_once_in_the_structured_content() throws Exception {
+    gateway.answer = request -> CompletableFuture.completedFuture(isSynthesis(request) ? "SYNTHESIS-TEXT"
+        : "ANSWER-OF-" + request.model());
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult result = consensus(agent, THREE);
+
+      String structured = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(result.structuredContent());
+      for (String model : List.of("alpha", "beta", "gamma")) {
+        assertThat(occurrences(result.text(), "ANSWER-OF-" + model)).as("text, " + model).isEqualTo(1);
+        assertThat(occurrences(structured, "ANSWER-OF-" + model)).as("structured, " + model).isEqualTo(1);
+      }
+      assertThat(occurrences(structured, "SYNTHESIS-TEXT")).isEqualTo(1);
+    }
+  }
+
+  static int occurrences(String text, String needle) {
+    int count = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      count++;
+    }
+    return count;
+  }
 }

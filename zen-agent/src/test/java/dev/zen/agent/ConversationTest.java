@@ -195,4 +195,17 @@ class ConversationTest {
     }
     return count;
   }
+
+  @Test
+  void a_continued_call_without_a_model_keeps_the_model_of_the_last_answer() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      String thread = Agents.call(agent, "chat", Map.of("prompt", "first", "model", "gamma")).continuationId();
+      ToolResult second = Agents.call(agent, "chat", Map.of("prompt", "second", "continuation_id", thread));
+      ToolResult third = Agents.call(agent, "chat", Map.of("prompt", "third", "model", "beta", "continuation_id",
+          thread));
+
+      assertThat(second.structuredContent()).containsEntry("model", "gamma");
+      assertThat(third.structuredContent()).containsEntry("model", "beta");
+    }
+  }
 }

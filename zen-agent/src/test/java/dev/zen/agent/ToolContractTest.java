@@ -3,6 +3,7 @@ package dev.zen.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import java.util.HashMap;
@@ -17,10 +18,11 @@ class ToolContractTest {
   final MemoryCheckpointStore store = MemoryCheckpointStore.create();
 
   @Test
-  void tools_lists_the_first_tools_with_object_schemas_and_short_descriptions() {
+  void tools_lists_the_tools_in_the_anchors_order_with_object_schemas_and_short_descriptions() {
     try (ZenAgent agent = Agents.agent(gateway, store)) {
       assertThat(agent.tools()).extracting(ToolSpec::name)
-          .containsExactly("chat", "consensus", "challenge", "apilookup", "listmodels", "version");
+          .containsExactly("chat", "thinkdeep", "planner", "consensus", "codereview", "precommit", "debug", "secaudit",
+              "docgen", "analyze", "refactor", "tracer", "testgen", "challenge", "apilookup", "listmodels", "version");
       for (ToolSpec spec : agent.tools()) {
         assertThat(spec.inputSchema()).containsEntry("type", "object").containsEntry("additionalProperties", false);
         assertThat(spec.description().split("(?<=\\.) ")).as(spec.name()).hasSizeLessThanOrEqualTo(2);
@@ -33,10 +35,20 @@ class ToolContractTest {
   @Test
   void the_tool_list_stays_compact_because_shared_fields_are_described_once_in_the_instructions() throws Exception {
     try (ZenAgent agent = Agents.agent(gateway, store)) {
-      String json = new ObjectMapper().writeValueAsString(agent.tools());
+      ObjectMapper mapper = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+      // Name, description and input schema: the part the agent controls; the MCP server adds the
+      // hints and output schemas in its own, compact form, and its test checks the whole tools/list.
+      List<Map<String, Object>> listed = agent.tools().stream().map(spec -> Map.<String, Object>of("name", spec.name(),
+          "description", spec.description(), "inputSchema", spec.inputSchema())).toList();
+      String json = mapper.writeValueAsString(listed);
+      StringBuilder sizes = new StringBuilder();
+      for (Map<String, Object> spec : listed) {
+        sizes.append(spec.get("name")).append('=').append(mapper.writeValueAsString(spec).length()).append(' ');
+      }
 
-      // The target is 24,000 characters for all 18 tools: these six stay well within their share.
-      assertThat(json.length()).isLessThan(6 * 24_000 / 18);
+      // MCP's tools/list must stay within 20,000 characters for all 18 tools, with annotations and output
+      // schemas added by the server: the agent's own share is kept well below it.
+      assertThat(json.length()).as(sizes.toString()).isLessThan(16_500);
       assertThat(agent.instructions()).contains("continuation_id").contains("absolute_file_paths")
           .contains("60,000").contains("3 hours").contains("50 turns");
     }
@@ -137,6 +149,33 @@ class ToolContractTest {
 
       assertThat(result.text()).contains("'models[0].stance' must be one of for, against, neutral")
           .contains("missing required argument 'models[1].model'");
+    }
+  }
+
+  @Test
+  void enabled_tools_offer_only_those_and_the_discovery_tools() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().enabledTools(List.of("chat", "Debug")).build()).build()) {
+      assertThat(agent.tools()).extracting(ToolSpec::name).containsExactly("chat", "debug", "listmodels", "version");
+
+      assertThatThrownBy(() -> Agents.call(agent, "consensus", Map.of()))
+          .cause().isInstanceOf(UnknownToolException.class).hasMessageContaining("'consensus' is disabled");
+    }
+    assertThatThrownBy(() -> ZenAgentOptions.builder().enabledTools(List.of("chat", "codereviewer")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot enable unknown tool 'codereviewer'")
+        .hasMessageContaining("codereview");
+  }
+
+  @Test
+  void prompts_name_the_offered_tools_as_the_anchor_does_and_fill_their_arguments() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().disabledTools("thinkdeep").build()).build()) {
+      List<String> names = agent.prompts().stream().map(PromptSpec::name).toList();
+
+      assertThat(names).contains("chat", "review", "debug", "planner", "continue").doesNotContain("thinkdeeper");
+      PromptSpec review = agent.prompts().stream().filter(p -> p.name().equals("review")).findFirst().orElseThrow();
+      assertThat(review.render(Map.of("model", "o3"))).contains("codereview tool with model o3 (thinking mode medium)");
+      assertThat(review.render(Map.of())).contains("model auto");
     }
   }
 }

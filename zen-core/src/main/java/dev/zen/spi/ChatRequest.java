@@ -15,12 +15,19 @@ public final class ChatRequest {
   private final List<ChatMessage> messages;
   private final @Nullable Double temperature;
   private final @Nullable Integer maxOutputTokens;
+  private final @Nullable String reasoningEffort;
+  private final @Nullable Integer thinkingBudgetTokens;
+
+  /** The reasoning efforts gateways understand (OpenAI's {@code reasoning_effort}). */
+  public static final List<String> REASONING_EFFORTS = List.of("minimal", "low", "medium", "high");
 
   private ChatRequest(Builder builder) {
     this.model = builder.model;
     this.messages = List.copyOf(builder.messages);
     this.temperature = builder.temperature;
     this.maxOutputTokens = builder.maxOutputTokens;
+    this.reasoningEffort = builder.reasoningEffort;
+    this.thinkingBudgetTokens = builder.thinkingBudgetTokens;
   }
 
   /** Starts a request to the named model (as the gateway knows it). */
@@ -51,6 +58,16 @@ public final class ChatRequest {
     return Optional.ofNullable(maxOutputTokens);
   }
 
+  /** How hard a reasoning model should think ({@link #REASONING_EFFORTS}), when set. */
+  public Optional<String> reasoningEffort() {
+    return Optional.ofNullable(reasoningEffort);
+  }
+
+  /** The thinking tokens a model with a thinking budget may spend, when set. */
+  public Optional<Integer> thinkingBudgetTokens() {
+    return Optional.ofNullable(thinkingBudgetTokens);
+  }
+
   /** The text of the last user message, or the empty string (handy for routing and logs). */
   public String lastUserText() {
     for (int i = messages.size() - 1; i >= 0; i--) {
@@ -66,6 +83,8 @@ public final class ChatRequest {
     builder.messages.addAll(messages);
     builder.temperature = temperature;
     builder.maxOutputTokens = maxOutputTokens;
+    builder.reasoningEffort = reasoningEffort;
+    builder.thinkingBudgetTokens = thinkingBudgetTokens;
     return builder;
   }
 
@@ -75,19 +94,23 @@ public final class ChatRequest {
         && model.equals(other.model)
         && messages.equals(other.messages)
         && Objects.equals(temperature, other.temperature)
-        && Objects.equals(maxOutputTokens, other.maxOutputTokens);
+        && Objects.equals(maxOutputTokens, other.maxOutputTokens)
+        && Objects.equals(reasoningEffort, other.reasoningEffort)
+        && Objects.equals(thinkingBudgetTokens, other.thinkingBudgetTokens);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(model, messages, temperature, maxOutputTokens);
+    return Objects.hash(model, messages, temperature, maxOutputTokens, reasoningEffort, thinkingBudgetTokens);
   }
 
   @Override
   public String toString() {
     return "ChatRequest[model=" + model + ", messages=" + messages.size()
         + (temperature == null ? "" : ", temperature=" + temperature)
-        + (maxOutputTokens == null ? "" : ", maxOutputTokens=" + maxOutputTokens) + "]";
+        + (maxOutputTokens == null ? "" : ", maxOutputTokens=" + maxOutputTokens)
+        + (reasoningEffort == null ? "" : ", reasoningEffort=" + reasoningEffort)
+        + (thinkingBudgetTokens == null ? "" : ", thinkingBudgetTokens=" + thinkingBudgetTokens) + "]";
   }
 
   /** Builds a {@link ChatRequest}; setters validate their argument at once. */
@@ -96,6 +119,8 @@ public final class ChatRequest {
     private final List<ChatMessage> messages = new ArrayList<>();
     private @Nullable Double temperature;
     private @Nullable Integer maxOutputTokens;
+    private @Nullable String reasoningEffort;
+    private @Nullable Integer thinkingBudgetTokens;
 
     private Builder(String model) {
       this.model = requireModel(model);
@@ -132,6 +157,25 @@ public final class ChatRequest {
         throw new IllegalArgumentException("maxOutputTokens must be > 0, was " + maxOutputTokens);
       }
       this.maxOutputTokens = maxOutputTokens;
+      return this;
+    }
+
+    /** One of {@link #REASONING_EFFORTS}, for reasoning models; {@code null} leaves the provider's default. */
+    public Builder reasoningEffort(@Nullable String reasoningEffort) {
+      if (reasoningEffort != null && !REASONING_EFFORTS.contains(reasoningEffort)) {
+        throw new IllegalArgumentException("reasoningEffort must be one of " + REASONING_EFFORTS + ", was '"
+            + reasoningEffort + "'");
+      }
+      this.reasoningEffort = reasoningEffort;
+      return this;
+    }
+
+    /** Thinking tokens (> 0) for models that take a budget; {@code null} leaves the provider's default. */
+    public Builder thinkingBudgetTokens(@Nullable Integer thinkingBudgetTokens) {
+      if (thinkingBudgetTokens != null && thinkingBudgetTokens <= 0) {
+        throw new IllegalArgumentException("thinkingBudgetTokens must be > 0, was " + thinkingBudgetTokens);
+      }
+      this.thinkingBudgetTokens = thinkingBudgetTokens;
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.zen.spi;
 
+import static dev.zen.internal.Checks.requireText;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -23,11 +25,5 @@ public record Checkpoint(String threadId, String id, @Nullable String nodeId, @N
     requireText(id, "id");
     state = StateValues.freezeMap(Objects.requireNonNull(state, "state"));
     Objects.requireNonNull(createdAt, "createdAt");
-  }
-
-  static void requireText(@Nullable String value, String name) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be null or blank");
-    }
   }
 }

@@ -13,6 +13,10 @@
  * {@link dev.zen.ZenException}, never block the caller, and keep cancellation meaningful:
  * cancelling a returned {@code CompletableFuture} aborts the work behind it. Each SPI has a
  * contract suite in {@code zen-testkit} that implementations are expected to pass.
+ *
+ * <p>{@link dev.zen.spi.CheckpointStoreProvider} lets an application pick a store by URL through
+ * {@link java.util.ServiceLoader} (each store module registers one), without compiling against
+ * the store's module.
  */
 @NullMarked
 package dev.zen.spi;

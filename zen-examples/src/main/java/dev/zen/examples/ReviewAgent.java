@@ -13,6 +13,7 @@ import dev.zen.graph.RunEvent;
 import dev.zen.graph.RunResult;
 import dev.zen.graph.StateChannel;
 import dev.zen.spi.ChatMessage;
+import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.ModelGateway;
@@ -85,6 +86,14 @@ public final class ReviewAgent {
     return graph.invoke(Map.of("change", change), RunConfig.builder(threadId).listener(events).build());
   }
 
+  /**
+   * The graph itself, for whoever runs it another way: served as an MCP tool
+   * ({@link ReviewMcpServer}), streamed, or inspected through its checkpoints.
+   */
+  public CompiledAgentGraph graph() {
+    return graph;
+  }
+
   /** Publishes (or rejects) the review waiting on {@code threadId}. */
   public CompletableFuture<RunResult> approve(String threadId, boolean approved) {
     return graph.resume(RunConfig.forThread(threadId), Map.of("approved", approved));
@@ -125,18 +134,36 @@ public final class ReviewAgent {
   /** A node asking {@code model} the prompt built from the state, streaming tokens as events. */
   private static AsyncNode ask(ModelGateway gateway, String model, java.util.function.Function<GraphState, String> prompt,
       String outputKey) {
-    return (state, ctx) -> gateway.stream(ChatRequest.builder(model)
-            .addMessage(ChatMessage.system("You are a meticulous senior reviewer."))
-            .addMessage(ChatMessage.user(prompt.apply(state)))
-            .build(), chunk -> ctx.emit(chunk.text()))
-        .thenApply(reply -> Map.of(outputKey, reply.text()));
+    return (state, ctx) -> {
+      CompletableFuture<ChatReply> call = gateway.stream(ChatRequest.builder(model)
+          .addMessage(ChatMessage.system("You are a meticulous senior reviewer."))
+          .addMessage(ChatMessage.user(prompt.apply(state)))
+          .build(), chunk -> ctx.emit(chunk.text()));
+      return cancelsToo(call.thenApply(reply -> Map.of(outputKey, reply.text())), call);
+    };
   }
 
   private static AsyncNode critic(ModelGateway gateway, String model, String aspect) {
-    return (GraphState state, NodeContext ctx) -> gateway.complete(ChatRequest.builder(model)
-            .addMessage(ChatMessage.system("You check reviews for " + aspect + " issues. Answer LGTM if there are none."))
-            .addMessage(ChatMessage.user(state.value("review", String.class).orElse("")))
-            .build())
-        .thenApply(reply -> Map.of("critiques", aspect + ": " + reply.text()));
+    return (GraphState state, NodeContext ctx) -> {
+      CompletableFuture<ChatReply> call = gateway.complete(ChatRequest.builder(model)
+          .addMessage(ChatMessage.system("You check reviews for " + aspect + " issues. Answer LGTM if there are none."))
+          .addMessage(ChatMessage.user(state.value("review", String.class).orElse("")))
+          .build());
+      return cancelsToo(call.thenApply(reply -> Map.of("critiques", aspect + ": " + reply.text())), call);
+    };
+  }
+
+  /**
+   * {@code derived}, cancelling {@code call} when it is cancelled. A stage made by
+   * {@code thenApply} does not pass a cancellation back to its source, so without this a cancelled
+   * run (its node futures are cancelled) would leave the model call running to its end.
+   */
+  private static <T> CompletableFuture<T> cancelsToo(CompletableFuture<T> derived, CompletableFuture<?> call) {
+    derived.whenComplete((value, error) -> {
+      if (derived.isCancelled()) {
+        call.cancel(true);
+      }
+    });
+    return derived;
   }
 }

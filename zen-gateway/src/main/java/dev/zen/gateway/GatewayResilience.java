@@ -1,5 +1,6 @@
 package dev.zen.gateway;
 
+import dev.zen.internal.Checks;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
@@ -35,9 +36,14 @@ import java.util.function.Consumer;
  *       permit, so a call backing off does not hold one.
  * </ul>
  *
- * <p>Delays and timeouts run on {@link dev.zen.ZenExecutors#scheduler()}; nothing blocks.
- * Cancelling the future of a call cancels its attempt in flight, a pending retry or its wait for
- * a permit.
+ * <p>Threads: the first attempt starts on the caller's thread (a gateway never blocks it); an
+ * attempt that waited for a back-off or a free slot starts on the runtime executor
+ * ({@link dev.zen.ZenExecutors#defaultRuntime()}). The shared timer
+ * ({@link dev.zen.ZenExecutors#scheduler()}) only measures the waits and the timeout and hands
+ * the work on. Nothing blocks. Every attempt starts with the caller's trace context current
+ * (OpenTelemetry's, when opentelemetry-context is on the class path), so the spans a gateway makes
+ * are children of the caller's span whichever thread the attempt started on. Cancelling the
+ * future of a call cancels its attempt in flight, a pending retry or its wait for a permit.
  *
  * <pre>{@code
  * GatewayResilience resilience = GatewayResilience.builder()
@@ -233,7 +239,7 @@ public final class GatewayResilience {
 
     /** Time one attempt may take (> 0); default {@link #DEFAULT_TIMEOUT}. */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive(timeout, "timeout");
+      this.timeout = Checks.requirePositive(timeout, "timeout");
       return this;
     }
 
@@ -251,8 +257,8 @@ public final class GatewayResilience {
      * defaults {@link #DEFAULT_INITIAL_BACKOFF} and {@link #DEFAULT_MAX_BACKOFF}.
      */
     public Builder backoff(Duration initial, Duration max) {
-      positive(initial, "initial backoff");
-      positive(max, "max backoff");
+      Checks.requirePositive(initial, "initial backoff");
+      Checks.requirePositive(max, "max backoff");
       if (initial.compareTo(max) > 0) {
         throw new IllegalArgumentException("initial backoff " + initial + " must not exceed max backoff " + max);
       }
@@ -285,10 +291,7 @@ public final class GatewayResilience {
 
     /** Attempts one gateway runs at once (>= 1); default {@value #DEFAULT_MAX_CONCURRENT_CALLS}. */
     public Builder maxConcurrentCalls(int maxConcurrentCalls) {
-      if (maxConcurrentCalls < 1) {
-        throw new IllegalArgumentException("maxConcurrentCalls must be >= 1, was " + maxConcurrentCalls);
-      }
-      this.maxConcurrentCalls = maxConcurrentCalls;
+      this.maxConcurrentCalls = Checks.requirePositive(maxConcurrentCalls, "maxConcurrentCalls");
       return this;
     }
 
@@ -304,14 +307,6 @@ public final class GatewayResilience {
 
     public GatewayResilience build() {
       return new GatewayResilience(this);
-    }
-
-    private static Duration positive(Duration duration, String name) {
-      Objects.requireNonNull(duration, name);
-      if (duration.isNegative() || duration.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + duration);
-      }
-      return duration;
     }
   }
 }

@@ -66,7 +66,7 @@ public final class ModelRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("name", "aliases", "description", "contextWindow",
       "maxOutputTokens", "supportsTemperature", "fixedTemperature", "maxTemperature", "supportsImages",
-      "supportsThinking", "intelligenceScore", "categories");
+      "supportsThinking", "intelligenceScore", "categories", "maxThinkingTokens", "maxImageSizeMb");
 
   private final List<ModelSpec> specs;
   private final Map<String, ModelSpec> byName;
@@ -210,7 +210,8 @@ public final class ModelRegistry {
     spec.aliases().stream().filter(alias -> !key(alias).equals(key(name))).forEach(aliases::add);
     return new ModelSpec(name, aliases, spec.description(), spec.contextWindow(), spec.maxOutputTokens(),
         spec.supportsTemperature(), spec.fixedTemperature(), spec.maxTemperature(), spec.supportsImages(),
-        spec.supportsThinking(), spec.intelligenceScore(), spec.categories(), spec.origin());
+        spec.supportsThinking(), spec.intelligenceScore(), spec.categories(), spec.origin(), spec.maxThinkingTokens(),
+        spec.maxImageSizeMb());
   }
 
   /** Asks {@code gateway} for its models and completes with {@link #withGatewayModels} of them. */
@@ -412,6 +413,12 @@ public final class ModelRegistry {
     }
     if (node.has("supportsImages")) {
       spec.supportsImages(bool(node.get("supportsImages"), "supportsImages"));
+    }
+    if (node.has("maxThinkingTokens")) {
+      spec.maxThinkingTokens(integer(node.get("maxThinkingTokens"), "maxThinkingTokens"));
+    }
+    if (node.has("maxImageSizeMb")) {
+      spec.maxImageSizeMb(number(node.get("maxImageSizeMb"), "maxImageSizeMb"));
     }
     if (node.has("supportsThinking")) {
       spec.supportsThinking(bool(node.get("supportsThinking"), "supportsThinking"));

@@ -42,7 +42,9 @@ public record ModelSpec(
     boolean supportsThinking,
     int intelligenceScore,
     Set<ToolCategory> categories,
-    Origin origin) {
+    Origin origin,
+    int maxThinkingTokens,
+    double maxImageSizeMb) {
 
   /** Context window assumed for a model only a gateway's list names. */
   public static final int DEFAULT_CONTEXT_WINDOW = 32_768;
@@ -85,7 +87,59 @@ public record ModelSpec(
     }
     categories = categories.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(categories));
     Objects.requireNonNull(origin, "origin");
+    if (maxThinkingTokens < 0) {
+      throw new IllegalArgumentException(name + ": maxThinkingTokens must be >= 0, was " + maxThinkingTokens);
+    }
+    if (Double.isNaN(maxImageSizeMb) || maxImageSizeMb < 0) {
+      throw new IllegalArgumentException(name + ": maxImageSizeMb must be >= 0, was " + maxImageSizeMb);
+    }
   }
+
+  /** Images a request may carry, as the reference limits them. */
+  public static final int MAX_IMAGES = 5;
+  /** Image bytes a request may carry when the catalogue gives no limit for a vision model. */
+  public static final double DEFAULT_MAX_IMAGE_SIZE_MB = 20;
+
+  /**
+   * How a request asks this model to think at a {@code thinking_mode} ({@code minimal} ..
+   * {@code max}): a token budget (a share of {@link #maxThinkingTokens()}) when the catalogue gives
+   * one, else a reasoning effort; nothing for a model that does not reason.
+   */
+  public Optional<Thinking> thinkingFor(String mode) {
+    if (!supportsThinking) {
+      return Optional.empty();
+    }
+    String level = mode.toLowerCase(Locale.ROOT);
+    double share = switch (level) {
+      case "minimal" -> 0.005;
+      case "low" -> 0.08;
+      case "medium" -> 0.33;
+      case "high" -> 0.67;
+      case "max" -> 1.0;
+      default -> throw new IllegalArgumentException("thinking mode must be minimal, low, medium, high or max, was '"
+          + mode + "'");
+    };
+    if (maxThinkingTokens > 0) {
+      return Optional.of(new Thinking(null, Math.max(1, (int) Math.round(maxThinkingTokens * share))));
+    }
+    // OpenAI's efforts stop at high.
+    return Optional.of(new Thinking(level.equals("max") ? "high" : level, null));
+  }
+
+  /** The image bytes a request to this model may carry (0 when it takes none). */
+  public long maxImageBytes() {
+    if (!supportsImages) {
+      return 0;
+    }
+    double megabytes = maxImageSizeMb > 0 ? maxImageSizeMb : DEFAULT_MAX_IMAGE_SIZE_MB;
+    return (long) (megabytes * 1024 * 1024);
+  }
+
+  /**
+   * What to ask of a reasoning model: an effort ({@code minimal}, {@code low}, {@code medium},
+   * {@code high}) or a budget of thinking tokens; exactly one is set.
+   */
+  public record Thinking(@Nullable String effort, @Nullable Integer budgetTokens) {}
 
   /** Starts a spec for {@code name}; unset fields take the conservative gateway defaults. */
   public static Builder builder(String name) {
@@ -149,6 +203,8 @@ public record ModelSpec(
     private int intelligenceScore = DEFAULT_INTELLIGENCE_SCORE;
     private final Set<ToolCategory> categories = EnumSet.noneOf(ToolCategory.class);
     private Origin origin = Origin.USER;
+    private int maxThinkingTokens;
+    private double maxImageSizeMb;
 
     private Builder(String name) {
       requireName(name, "name");
@@ -213,6 +269,18 @@ public record ModelSpec(
       return this;
     }
 
+    /** The thinking-token budget of a model that takes one (0: it takes a reasoning effort instead). */
+    public Builder maxThinkingTokens(int maxThinkingTokens) {
+      this.maxThinkingTokens = maxThinkingTokens;
+      return this;
+    }
+
+    /** The image bytes a request may carry, in MB (0: the default for vision models). */
+    public Builder maxImageSizeMb(double maxImageSizeMb) {
+      this.maxImageSizeMb = maxImageSizeMb;
+      return this;
+    }
+
     public Builder origin(Origin origin) {
       this.origin = Objects.requireNonNull(origin, "origin");
       return this;
@@ -221,7 +289,7 @@ public record ModelSpec(
     public ModelSpec build() {
       return new ModelSpec(name, aliases, description, contextWindow, maxOutputTokens, supportsTemperature,
           fixedTemperature, maxTemperature, supportsImages, supportsThinking, intelligenceScore, categories,
-          origin);
+          origin, maxThinkingTokens, maxImageSizeMb);
     }
   }
 }

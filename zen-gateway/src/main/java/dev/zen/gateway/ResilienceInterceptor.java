@@ -1,74 +1,99 @@
 package dev.zen.gateway;
 
-import dev.zen.internal.Checks;
-import dev.zen.internal.Futures;
 import dev.failsafe.Bulkhead;
 import dev.failsafe.BulkheadFullException;
 import dev.failsafe.ExecutionContext;
 import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
-import dev.failsafe.Timeout;
-import dev.failsafe.TimeoutExceededException;
+import dev.failsafe.spi.Scheduler;
 import dev.zen.OperationTimeoutException;
 import dev.zen.RateLimitedException;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenException;
 import dev.zen.ZenExecutors;
+import dev.zen.gateway.internal.TraceContext;
+import dev.zen.internal.Checks;
+import dev.zen.internal.Futures;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.GatewayInterceptor;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@link GatewayResilience} with Failsafe: retry (outermost), then the bulkhead, then the
- * per-attempt timeout, so a timeout never counts the wait for a permit and a retry re-queues.
+ * Applies {@link GatewayResilience}: retry (outermost, Failsafe), then the bulkhead (Failsafe),
+ * then the per-attempt timeout, so a timeout never counts the wait for a permit and a retry
+ * re-queues.
+ *
+ * <p>Where things run: the first attempt on the caller's thread (gateways never block it); an
+ * attempt that waited for a back-off or a permit on the runtime executor; the shared timer only
+ * schedules (back-off delays, timeouts, the wait for a permit) and hands the work on. Every
+ * attempt runs with the caller's trace context current. Failsafe executes each call through a
+ * per-call {@link Scheduler} ({@link Attempts}) that enforces this. The timeout is the
+ * interceptor's own, on Zen's timer, because Failsafe's {@code Timeout} always schedules on
+ * Failsafe's internal scheduler and cancels the attempt from the common fork-join pool.
  */
 final class ResilienceInterceptor implements GatewayInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(ResilienceInterceptor.class);
+  /** The call whose attempt the current thread may start here and now, without a hop. */
+  private static final ThreadLocal<@Nullable Attempts> RUNNING = new ThreadLocal<>();
 
   private final GatewayResilience options;
   private final Bulkhead<ChatReply> bulkhead;
-  private final Timeout<ChatReply> timeout;
   /** For calls whose retry decision needs no per-call state: completions, untracked streams. */
-  private final FailsafeExecutor<ChatReply> forCompletions;
-  private final FailsafeExecutor<ChatReply> forUntrackedStreams;
+  private final RetryPolicy<ChatReply> forCompletions;
+  private final RetryPolicy<ChatReply> forUntrackedStreams;
+  private final Executor executor;
+  private final ScheduledExecutorService timer;
 
   ResilienceInterceptor(GatewayResilience options) {
     this.options = options;
     this.bulkhead = Bulkhead.<ChatReply>builder(options.maxConcurrentCalls())
         .withMaxWaitTime(options.maxWaitForPermit())
         .build();
-    this.timeout = Timeout.<ChatReply>of(options.timeout());
-    this.forCompletions = executor(retryPolicy(false, null));
-    this.forUntrackedStreams = executor(retryPolicy(true, null));
+    this.forCompletions = retryPolicy(false, null);
+    this.forUntrackedStreams = retryPolicy(true, null);
+    this.executor = ZenExecutors.defaultRuntime();
+    this.timer = ZenExecutors.scheduler();
   }
 
   @Override
   public CompletableFuture<ChatReply> intercept(Call call) {
     Consumer<ChatChunk> listener = call.chunkListener();
-    FailsafeExecutor<ChatReply> failsafe;
+    RetryPolicy<ChatReply> retry;
     if (listener == null) {
-      failsafe = forCompletions;
+      retry = forCompletions;
     } else if (listener instanceof GatewayResilience.ChunkTracker tracker) {
       // The tracker is this call's own, so its retry policy is too.
-      failsafe = executor(retryPolicy(true, tracker));
+      retry = retryPolicy(true, tracker);
     } else {
-      failsafe = forUntrackedStreams;
+      retry = forUntrackedStreams;
     }
     String model = call.request().model();
-    CompletableFuture<ChatReply> attempts = failsafe.getStageAsync(() -> call.proceed(call.request()));
-    return Futures.mapFailure(attempts, error -> translate(error, model));
-  }
-
-  private FailsafeExecutor<ChatReply> executor(RetryPolicy<ChatReply> retry) {
-    return Failsafe.with(retry, bulkhead, timeout).with(ZenExecutors.scheduler());
+    Attempts attempts = new Attempts(call, TraceContext.capture());
+    CompletableFuture<ChatReply> result;
+    Attempts outer = RUNNING.get();
+    RUNNING.set(attempts);
+    try {
+      result = Failsafe.with(retry, bulkhead).with(attempts).getStageAsync(attempts::next);
+    } finally {
+      RUNNING.set(outer);
+    }
+    return Futures.mapFailure(result, error -> translate(error, model));
   }
 
   private RetryPolicy<ChatReply> retryPolicy(boolean streaming, GatewayResilience.@Nullable ChunkTracker tracker) {
@@ -86,14 +111,11 @@ final class ResilienceInterceptor implements GatewayInterceptor {
       return false;
     }
     Throwable error = Futures.unwrap(raw);
-    if (error instanceof TimeoutExceededException) {
-      return true;
-    }
     if (error instanceof RateLimitedException limited) {
       Duration asked = limited.retryAfter().orElse(Duration.ZERO);
       return asked.compareTo(options.maxRetryAfter()) <= 0;
     }
-    return error instanceof ZenException zen && zen.isRetriable();
+    return ZenException.isRetriable(error);
   }
 
   /** Exponential backoff with jitter, but never sooner than a rate limit's {@code Retry-After}. */
@@ -117,12 +139,6 @@ final class ResilienceInterceptor implements GatewayInterceptor {
   }
 
   private Throwable translate(Throwable error, String model) {
-    if (error instanceof TimeoutExceededException) {
-      return new OperationTimeoutException("model '" + model + "' did not answer within "
-          + Checks.describe(options.timeout()) + " and the call was cancelled; raise "
-          + "GatewayResilience.timeout for slow reasoning models, or ask for a shorter answer", options.timeout(),
-          error);
-    }
     if (error instanceof BulkheadFullException) {
       return new ServiceUnavailableException("the call to model '" + model + "' waited "
           + Checks.describe(options.maxWaitForPermit()) + " for one of the gateway's "
@@ -130,5 +146,183 @@ final class ResilienceInterceptor implements GatewayInterceptor {
           + "maxWaitForPermit, or send fewer calls at once", error);
     }
     return error;
+  }
+
+  private OperationTimeoutException timedOut(String model) {
+    return new OperationTimeoutException("model '" + model + "' did not answer within "
+        + Checks.describe(options.timeout()) + " and the call was cancelled; raise "
+        + "GatewayResilience.timeout for slow reasoning models, or ask for a shorter answer", options.timeout(), null);
+  }
+
+  /**
+   * One call's attempts, and the {@link Scheduler} Failsafe runs them through: what Failsafe
+   * schedules without delay while the call is being made runs on the caller's thread; what it
+   * schedules with a delay waits on the timer and then runs on the runtime executor, where the
+   * attempt it leads to starts at once.
+   */
+  private final class Attempts implements Scheduler {
+    private final Call call;
+    private final TraceContext trace;
+    /** Whether Failsafe scheduled the call's start yet (on the caller's thread, always first). */
+    private volatile boolean started;
+
+    Attempts(Call call, TraceContext trace) {
+      this.call = call;
+      this.trace = trace;
+    }
+
+    /**
+     * Starts an attempt: here when this thread may ({@link #RUNNING}), else on the runtime
+     * executor. The latter happens when a permit freed by another call starts this one: Failsafe
+     * does that on the thread that ended the other call (an HTTP client thread, say), inside the
+     * bulkhead's lock.
+     */
+    CompletableFuture<ChatReply> next() {
+      if (RUNNING.get() == this) {
+        return timed(start());
+      }
+      CompletableFuture<ChatReply> moved = new CompletableFuture<>();
+      try {
+        executor.execute(() -> {
+          if (moved.isDone()) {
+            return;
+          }
+          CompletableFuture<ChatReply> attempt = timed(start());
+          attempt.whenComplete((reply, error) -> {
+            if (error == null) {
+              moved.complete(reply);
+            } else {
+              moved.completeExceptionally(Futures.unwrap(error));
+            }
+          });
+          Futures.cancelling(moved, attempt);
+        });
+      } catch (RejectedExecutionException e) {
+        moved.completeExceptionally(rejected(e));
+      }
+      return moved;
+    }
+
+    private CompletableFuture<ChatReply> start() {
+      return trace.run(() -> Futures.call(() -> call.proceed(call.request())));
+    }
+
+    /**
+     * {@code attempt}, failed with a retriable {@link OperationTimeoutException} (and cancelled,
+     * which aborts its HTTP exchange) when it runs past the timeout.
+     */
+    private CompletableFuture<ChatReply> timed(CompletableFuture<ChatReply> attempt) {
+      if (attempt.isDone()) {
+        return attempt;
+      }
+      CompletableFuture<ChatReply> timed = new CompletableFuture<>();
+      AtomicReference<@Nullable OperationTimeoutException> expired = new AtomicReference<>();
+      ScheduledFuture<?> deadline = timer.schedule(() -> handOff(() -> {
+        // Cancelled first, so the attempt (and its HTTP exchange) is stopped by the time the
+        // call reports the timeout; the failure Failsafe sees is the timeout, not the cancellation.
+        expired.set(timedOut(call.request().model()));
+        attempt.cancel(true);
+      }), options.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      attempt.whenComplete((reply, error) -> {
+        deadline.cancel(false);
+        OperationTimeoutException timeout = expired.get();
+        if (error == null) {
+          timed.complete(reply);
+        } else {
+          timed.completeExceptionally(timeout != null ? timeout : Futures.unwrap(error));
+        }
+      });
+      return Futures.cancelling(timed, attempt);
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Callable<?> callable, long delay, TimeUnit unit) {
+      Scheduled scheduled = new Scheduled(unit.toNanos(delay));
+      Runnable task = () -> {
+        if (scheduled.isDone()) {
+          return;
+        }
+        Attempts outer = RUNNING.get();
+        RUNNING.set(this);
+        try {
+          scheduled.complete(callable.call());
+        } catch (Throwable e) {
+          scheduled.completeExceptionally(e);
+        } finally {
+          RUNNING.set(outer);
+        }
+      };
+      if (delay <= 0 && RUNNING.get() == this && !started) {
+        // The call's start, while the caller makes the call: no hop. (Later work Failsafe
+        // schedules without delay comes while it holds its locks: that goes to the executor.)
+        started = true;
+        task.run();
+      } else if (delay <= 0) {
+        handOff(task, callable, scheduled);
+      } else {
+        scheduled.timerTask = timer.schedule(() -> handOff(task, callable, scheduled), delay, unit);
+      }
+      return scheduled;
+    }
+
+    /**
+     * Runs {@code task} on the runtime executor. Failsafe cannot hear of a rejection this late,
+     * so a rejected task runs its {@code callable} here instead, where the attempt it leads to
+     * fails at once because it cannot move to the executor.
+     */
+    private void handOff(Runnable task, Callable<?> callable, Scheduled scheduled) {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        try {
+          scheduled.complete(callable.call());
+        } catch (Throwable failure) {
+          scheduled.completeExceptionally(failure);
+        }
+      }
+    }
+
+    private void handOff(Runnable task) {
+      try {
+        executor.execute(task);
+      } catch (RejectedExecutionException e) {
+        task.run();
+      }
+    }
+
+    private ServiceUnavailableException rejected(RejectedExecutionException e) {
+      return new ServiceUnavailableException("the runtime executor rejected an attempt of the call to model '"
+          + call.request().model() + "' (is it shut down?)", e);
+    }
+  }
+
+  /** A task scheduled for Failsafe: cancelling it cancels its timer entry, or stops it before it runs. */
+  private static final class Scheduled extends CompletableFuture<Object> implements ScheduledFuture<Object> {
+    private final long dueNanos;
+    volatile @Nullable Future<?> timerTask;
+
+    Scheduled(long delayNanos) {
+      this.dueNanos = System.nanoTime() + delayNanos;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      Future<?> task = timerTask;
+      if (task != null) {
+        task.cancel(false);
+      }
+      return cancelled;
+    }
+
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+      return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
+    }
   }
 }

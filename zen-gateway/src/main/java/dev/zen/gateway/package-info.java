@@ -31,9 +31,11 @@
  *
  * <p>Threading: no method blocks its caller. Synchronous langchain4j calls run on the runtime
  * executor ({@link dev.zen.ZenExecutors#defaultRuntime()}); streams are read by the HTTP client's
- * own threads, which call chunk listeners, so listeners must not block. Timers use
- * {@link dev.zen.ZenExecutors#scheduler()}. Cancelling any returned future aborts the HTTP
- * exchange behind it.
+ * own threads, which call chunk listeners, so listeners must not block. A call's first attempt
+ * starts on the caller's thread, a retried or queued one on the runtime executor;
+ * {@link dev.zen.ZenExecutors#scheduler()} only times waits and timeouts. Every hop carries the
+ * caller's trace context (OpenTelemetry's, an optional dependency). Cancelling any returned future
+ * aborts the HTTP exchange behind it.
  *
  * <p>Errors: futures fail with {@link dev.zen.ZenException} subclasses whose messages name the
  * endpoint and the model and say what to do: {@link dev.zen.AuthenticationException} (401/403),

@@ -2,6 +2,7 @@ package dev.zen.graph;
 
 import dev.zen.OperationTimeoutException;
 import dev.zen.ServiceUnavailableException;
+import dev.zen.internal.Futures;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import java.time.Duration;
@@ -10,18 +11,24 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.checkpoint.BaseCheckpointSaver;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one bridge from Zen's asynchronous {@link CheckpointStore} to langgraph4j's synchronous
  * {@link BaseCheckpointSaver}. langgraph4j calls it on the run's own runtime thread, so waiting
  * here (bounded by the store timeout) never blocks an event loop. langgraph4j's checkpoint
  * semantics, and any future change to them, stay in this class.
+ *
+ * <p>A write that fails during a run is reported by the run ({@link RunExecution#storeFailed}),
+ * not thrown at langgraph4j, which would log it with its stack trace; and a run that already
+ * failed or was cancelled writes nothing more.
  */
 final class CheckpointStoreSaver implements BaseCheckpointSaver {
   private final CheckpointStore store;
@@ -42,7 +49,7 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
   @Override
   public Collection<org.bsc.langgraph4j.checkpoint.Checkpoint> list(RunnableConfig config) {
     String thread = threadId(config);
-    return await(store.history(thread, Integer.MAX_VALUE), "reading the history of", thread).stream()
+    return await(store.history(thread, Integer.MAX_VALUE), "reading the history of", thread, runOf(config)).stream()
         .map(CheckpointStoreSaver::toLangGraph)
         .toList();
   }
@@ -50,9 +57,10 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
   @Override
   public Optional<org.bsc.langgraph4j.checkpoint.Checkpoint> get(RunnableConfig config) {
     String thread = threadId(config);
+    RunExecution run = runOf(config);
     Optional<Checkpoint> found = config.checkPointId().isPresent()
-        ? await(store.get(thread, config.checkPointId().get()), "reading a checkpoint of", thread)
-        : await(store.latest(thread), "reading the latest checkpoint of", thread);
+        ? await(store.get(thread, config.checkPointId().get()), "reading a checkpoint of", thread, run)
+        : await(store.latest(thread), "reading the latest checkpoint of", thread, run);
     return found.map(CheckpointStoreSaver::toLangGraph);
   }
 
@@ -64,30 +72,46 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
     String id = latestOnly ? LATEST_ID : config.checkPointId().orElse(checkpoint.getId());
     Checkpoint stored = new Checkpoint(thread, id, checkpoint.getNodeId(), checkpoint.getNextNodeId(),
         checkpoint.getState(), Instant.now());
-    Optional<RunExecution> run = RunExecution.of(config);
-    if (run.isEmpty() || !run.get().defer(stored)) {
-      putNow(stored);
-      run.ifPresent(execution -> execution.onCheckpoint(stored));
+    RunnableConfig next = config.checkPointId().isPresent() ? config : RunnableConfig.builder(config).checkPointId(id).build();
+    RunExecution execution = runOf(config);
+    if (execution == null) {
+      putNow(stored, null);
+      return next;
     }
-    return config.checkPointId().isPresent() ? config : RunnableConfig.builder(config).checkPointId(id).build();
+    if (execution.halted() || execution.defer(stored)) {
+      return next;
+    }
+    try {
+      putNow(stored, execution);
+    } catch (RuntimeException e) {
+      execution.storeFailed(e);
+      return next;
+    }
+    execution.onCheckpoint(stored);
+    return next;
   }
 
-  /** Writes a checkpoint, waiting at most the store timeout. */
-  void putNow(Checkpoint checkpoint) {
-    await(store.put(checkpoint), "saving a checkpoint of", checkpoint.threadId());
+  /** Writes a checkpoint, waiting at most the store timeout (or until {@code run} is cancelled). */
+  void putNow(Checkpoint checkpoint, @Nullable RunExecution run) {
+    await(store.put(checkpoint), "saving a checkpoint of", checkpoint.threadId(), run);
   }
 
   @Override
   public Tag release(RunnableConfig config) {
     String thread = threadId(config);
-    List<Checkpoint> history = await(store.history(thread, Integer.MAX_VALUE), "reading the history of", thread);
-    await(store.deleteThread(thread), "deleting", thread);
+    RunExecution run = runOf(config);
+    List<Checkpoint> history = await(store.history(thread, Integer.MAX_VALUE), "reading the history of", thread, run);
+    await(store.deleteThread(thread), "deleting", thread, run);
     return new Tag(thread, history.stream().map(CheckpointStoreSaver::toLangGraph).toList());
   }
 
   @Override
   public String threadId(RunnableConfig config) {
     return config.threadId().orElseThrow(() -> new IllegalStateException("graph '" + graph + "': run without a thread id"));
+  }
+
+  private static @Nullable RunExecution runOf(RunnableConfig config) {
+    return RunExecution.of(config).orElse(null);
   }
 
   static org.bsc.langgraph4j.checkpoint.Checkpoint toLangGraph(Checkpoint checkpoint) {
@@ -99,21 +123,30 @@ final class CheckpointStoreSaver implements BaseCheckpointSaver {
         .build();
   }
 
-  private <T> T await(CompletionStage<T> stage, String doing, String thread) {
+  private <T> T await(CompletionStage<T> stage, String doing, String thread, @Nullable RunExecution run) {
+    CompletableFuture<T> call = stage.toCompletableFuture();
+    if (run != null) {
+      run.trackStoreCall(call);
+    }
     try {
-      return stage.toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+      Throwable cause = Futures.unwrap(e);
       if (cause instanceof RuntimeException runtime) {
         throw runtime;
       }
       throw new ServiceUnavailableException("checkpoint store failed while " + doing + " thread '" + thread
           + "' of graph '" + graph + "': " + cause.getMessage(), cause);
     } catch (TimeoutException e) {
-      stage.toCompletableFuture().cancel(true);
+      call.cancel(true);
       throw new OperationTimeoutException("checkpoint store did not answer within " + timeout + " while " + doing
           + " thread '" + thread + "' of graph '" + graph + "'; check the store's health or raise GraphOptions.storeTimeout",
           timeout, e);
+    } catch (CancellationException e) {
+      // The run was cancelled (or failed elsewhere) and stopped this call.
+      CancellationException cancelled = new CancellationException("run on thread '" + thread + "' stopped while " + doing + " it");
+      cancelled.initCause(e);
+      throw cancelled;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       CancellationException cancelled = new CancellationException("run on thread '" + thread + "' was cancelled while " + doing + " it");

@@ -2,6 +2,7 @@ package dev.zen.graph;
 
 import dev.zen.GraphDefinitionException;
 import dev.zen.UnknownThreadException;
+import dev.zen.internal.Checks;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.StateValues;
@@ -20,7 +21,7 @@ import org.bsc.langgraph4j.CompiledGraph;
 import org.bsc.langgraph4j.GraphInput;
 import org.bsc.langgraph4j.GraphStateException;
 import org.bsc.langgraph4j.StateGraph;
-import org.bsc.langgraph4j.action.AsyncEdgeAction;
+import org.bsc.langgraph4j.action.AsyncCommandAction;
 import org.bsc.langgraph4j.action.AsyncNodeActionWithConfig;
 import org.bsc.langgraph4j.state.AgentState;
 import org.bsc.langgraph4j.state.Channel;
@@ -123,9 +124,7 @@ public final class CompiledAgentGraph {
 
   /** Up to {@code limit} checkpoints of the thread, newest first. */
   public CompletableFuture<List<Checkpoint>> history(String threadId, int limit) {
-    if (limit <= 0) {
-      throw new IllegalArgumentException("limit must be > 0, was " + limit);
-    }
+    Checks.requirePositive(limit, "limit");
     return requireStore("history").history(requireThread(threadId), limit).toCompletableFuture();
   }
 
@@ -164,6 +163,9 @@ public final class CompiledAgentGraph {
       Map<String, Channel<?>> channels = new HashMap<>();
       graph.channels().forEach((key, channel) -> channels.put(key, toLangGraph(channel)));
       StateGraph<AgentState> state = new StateGraph<>(channels, new ZenStateSerializer());
+      // Every step, also langgraph4j's own parallel node for a fork, so a halted run stops there.
+      state.addWrapCallNodeHook((nodeId, agentState, config, action) ->
+          RunExecution.require(config, graph.name()).step(() -> action.apply(agentState, config)));
       for (AgentGraph.NodeSpec spec : graph.nodes().values()) {
         AsyncNodeActionWithConfig<AgentState> action = (agentState, config) ->
             RunExecution.require(config, graph.name()).runNode(spec, agentState.data());
@@ -173,9 +175,11 @@ public final class CompiledAgentGraph {
         state.addEdge(edge.from(), edge.to());
       }
       for (AgentGraph.RouteSpec route : graph.routes().values()) {
-        AsyncEdgeAction<AgentState> router = agentState -> routeOf(graph.name(), route, agentState);
-        state.addConditionalEdges(route.from(), router, route.targets().keySet().stream()
-            .collect(java.util.stream.Collectors.toMap(key -> key, route.targets()::get)));
+        AsyncCommandAction<AgentState> router = (agentState, config) ->
+            RunExecution.require(config, graph.name()).route(route, agentState.data());
+        Map<String, String> targets = new HashMap<>(route.targets());
+        targets.put(RunExecution.HALT_ROUTE, StateGraph.END);
+        state.addConditionalEdges(route.from(), router, targets);
       }
       CompileConfig.Builder config = CompileConfig.builder()
           .interruptsBefore(options.interruptBefore())
@@ -189,19 +193,6 @@ public final class CompiledAgentGraph {
       return compiled;
     } catch (GraphStateException e) {
       throw new GraphDefinitionException("graph '" + graph.name() + "' is invalid: " + e.getMessage());
-    }
-  }
-
-  private static CompletableFuture<String> routeOf(String graph, AgentGraph.RouteSpec route, AgentState state) {
-    try {
-      String key = route.router().apply(GraphState.of(state.data()));
-      if (key == null || !route.targets().containsKey(key)) {
-        return CompletableFuture.failedFuture(new IllegalStateException("graph '" + graph + "': the router after node '"
-            + route.from() + "' returned '" + key + "', which is not one of its routes " + route.targets().keySet()));
-      }
-      return CompletableFuture.completedFuture(key);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
     }
   }
 

@@ -30,7 +30,10 @@ public interface NodeContext {
    */
   Executor executor();
 
-  /** Whether the run was cancelled; long loops inside a node should check it. */
+  /**
+   * Whether the run was cancelled or has already failed (in a parallel branch, say), so this
+   * node's result will not be used; long loops inside a node should check it.
+   */
   boolean isCancelled();
 
   /** The run's attachment of this type ({@link RunConfig.Builder#attach}), if it has one. */

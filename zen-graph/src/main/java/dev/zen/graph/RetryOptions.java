@@ -1,14 +1,15 @@
 package dev.zen.graph;
 
-import dev.zen.RetriableException;
+import dev.zen.ZenException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
  * When and how often a failed node is called again: exponential back-off with jitter, only for
- * failures {@link Builder#retryOn the predicate} accepts (default: {@link RetriableException}s,
- * including node timeouts).
+ * failures {@link Builder#retryOn the predicate} accepts (default: failures that
+ * {@linkplain ZenException#isRetriable(Throwable) are retriable}: {@link dev.zen.RetriableException}s
+ * including node timeouts, and a failed sub-graph run whose own cause is retriable).
  */
 public final class RetryOptions {
   private static final RetryOptions NONE = builder().maxAttempts(1).build();
@@ -33,8 +34,8 @@ public final class RetryOptions {
   }
 
   /**
-   * Defaults: 3 attempts, 200 ms initial delay doubling up to 10 s, ±25 % jitter, retry on
-   * {@link RetriableException}.
+   * Defaults: 3 attempts, 200 ms initial delay doubling up to 10 s, ±25 % jitter, retry what
+   * {@link ZenException#isRetriable(Throwable)} says is retriable.
    */
   public static Builder builder() {
     return new Builder();
@@ -66,7 +67,7 @@ public final class RetryOptions {
     private Duration initialDelay = Duration.ofMillis(200);
     private Duration maxDelay = Duration.ofSeconds(10);
     private double jitterFactor = 0.25;
-    private Predicate<Throwable> retryOn = failure -> failure instanceof RetriableException;
+    private Predicate<Throwable> retryOn = ZenException::isRetriable;
 
     private Builder() {}
 

@@ -1,9 +1,9 @@
 package dev.zen.graph;
 
+import dev.zen.internal.Futures;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -72,7 +72,7 @@ final class RunEventStream implements Flow.Publisher<RunEvent> {
       });
       run = started;
       started.whenComplete((ignored, failure) -> {
-        error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        error = failure == null ? null : Futures.unwrap(failure);
         done = true;
         signal();
       });

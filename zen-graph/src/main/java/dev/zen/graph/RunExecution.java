@@ -10,11 +10,12 @@ import dev.failsafe.TimeoutExceededException;
 import dev.zen.GraphExecutionException;
 import dev.zen.InvalidRequestException;
 import dev.zen.OperationTimeoutException;
-import dev.zen.ZenExecutors;
+import dev.zen.internal.Futures;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.StateValues;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,18 +23,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bsc.async.AsyncGenerator;
 import org.bsc.langgraph4j.GraphInput;
 import org.bsc.langgraph4j.GraphRunnerException;
 import org.bsc.langgraph4j.NodeOutput;
 import org.bsc.langgraph4j.RunnableConfig;
 import org.bsc.langgraph4j.CompiledGraph;
+import org.bsc.langgraph4j.action.Command;
 import org.bsc.langgraph4j.action.InterruptionMetadata;
 import org.bsc.langgraph4j.state.AgentState;
 import org.jspecify.annotations.Nullable;
@@ -44,10 +45,25 @@ import org.slf4j.LoggerFactory;
  * One invoke/resume call: drives langgraph4j on a runtime thread, runs the nodes with their
  * policies, tracks what is in flight so cancellation reaches it, and turns failures into
  * {@link GraphExecutionException}s that name the graph, node and thread.
+ *
+ * <p>Failures never reach langgraph4j. It logs every failure it sees at ERROR with a stack trace
+ * (its {@code CompiledGraph} catches, logs and rethrows each one, once per layer), while Zen
+ * reports the same failure itself; a cancelled run is no error at all. So a node, router or
+ * checkpoint write that fails (or is cancelled) records the failure here and hands langgraph4j
+ * an ordinary value instead: an empty update, the {@link #HALT_ROUTE} or a write that seems done.
+ * The node hook ({@link #step}) then turns the step's update into an embedded stream whose one
+ * element {@link #drive} reads without asking langgraph4j for anything more, so nothing
+ * (no reducer, router or checkpoint) runs after the failure, and the run's future completes with
+ * the recorded failure. Threads that block inside a node are interrupted on cancel; the thread
+ * langgraph4j waits on never is, as it would log the interrupt.
  */
 final class RunExecution {
   private static final Logger log = LoggerFactory.getLogger(RunExecution.class);
   private static final String RUN_KEY = "dev.zen.graph.run";
+  /** Every conditional edge also maps this route, to END: the one a router takes once the run has failed. */
+  static final String HALT_ROUTE = "__zen_halt__";
+  /** The update a halted step hands langgraph4j: an embedded stream ({@link Halt}) it yields to {@link #drive}. */
+  private static final Map<String, Object> HALT_UPDATE = Map.of("__zen_halted_step__", new Halt());
 
   private final CompiledAgentGraph graph;
   private final CompiledGraph<AgentState> compiled;
@@ -59,13 +75,16 @@ final class RunExecution {
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final RunTracer tracer;
   private volatile RunTracer.@Nullable TraceSpan runSpan;
-  private volatile @Nullable NodeFailure firstFailure;
+  private volatile @Nullable Failure failure;
   private volatile @Nullable Checkpoint lastCheckpoint;
   private volatile @Nullable Checkpoint deferred;
   private volatile boolean skipExitCheckpoint;
   private final RunConfig config;
   private volatile AsyncGenerator.@Nullable Cancellable<?> generator;
-  private @Nullable Thread runner; // guarded by this
+  /** Threads inside a node's own code, which a cancel may interrupt; guarded by this. */
+  private final Set<Thread> insideNodes = new HashSet<>();
+  /** Those of them this run interrupted, whose flag must not outlive the node call; guarded by this. */
+  private final Set<Thread> interruptedByUs = new HashSet<>();
 
   RunExecution(CompiledAgentGraph graph, CompiledGraph<AgentState> compiled, Set<String> forkNodes, RunConfig config,
       @Nullable Consumer<RunEvent> extraListener) {
@@ -97,11 +116,11 @@ final class RunExecution {
   void start(GraphInput input) {
     RunTracer.TraceSpan span = tracer.startRun(graph.name(), threadId, runId);
     runSpan = span;
-    result.whenComplete((done, failure) -> {
+    result.whenComplete((done, error) -> {
       if (result.isCancelled()) {
         stopEverything();
       }
-      span.end(failure);
+      span.end(error);
     });
     try {
       span.propagating(graph.options().executor()).execute(() -> drive(input));
@@ -113,11 +132,8 @@ final class RunExecution {
 
   /** Runs on a runtime thread: langgraph4j blocks it on each node's future. */
   private void drive(GraphInput input) {
-    synchronized (this) {
-      if (result.isDone()) {
-        return;
-      }
-      runner = Thread.currentThread();
+    if (result.isDone()) {
+      return;
     }
     try {
       RunnableConfig.Builder config = RunnableConfig.builder().threadId(threadId);
@@ -129,8 +145,12 @@ final class RunExecution {
       generator = steps;
       NodeOutput<AgentState> last = null;
       Object outcome = null;
-      while (!result.isDone()) {
+      while (!halted()) {
         AsyncGenerator.Data<NodeOutput<AgentState>> step = steps.next();
+        // A halted step's data is the Halt stream's element: nothing to read, the failure is recorded.
+        if (halted()) {
+          break;
+        }
         if (step.isDone()) {
           outcome = step.resultValue();
           break;
@@ -138,6 +158,11 @@ final class RunExecution {
         last = step.future().get();
       }
       if (result.isDone()) {
+        return;
+      }
+      Failure failed = failure;
+      if (failed != null) {
+        fail(describe(failed));
         return;
       }
       Map<String, @Nullable Object> state = last == null ? StateValues.emptyMap() : StateValues.freezeMap(last.state().data());
@@ -149,48 +174,72 @@ final class RunExecution {
       writeDeferred();
       emit(new RunEvent.RunCompleted(runId, done));
       result.complete(done);
-    } catch (Throwable failure) {
+    } catch (Throwable thrown) {
       if (!result.isDone()) {
-        Throwable described = describe(failure);
-        try {
-          writeDeferred();
-        } catch (RuntimeException storeFailure) {
-          described.addSuppressed(storeFailure);
-        }
-        result.completeExceptionally(described);
-      }
-    } finally {
-      synchronized (this) {
-        runner = null;
-        // A cancel may have interrupted us after the run ended: do not leak that to the next task.
-        Thread.interrupted();
+        Failure failed = failure;
+        fail(failed != null ? describe(failed) : describe(thrown));
       }
     }
   }
 
-  /** Cancellation: stop the loop, cancel node futures in flight, wake the runner if it waits. */
+  /** Completes the run with {@code described}, after writing what ON_EXIT checkpointing kept. */
+  private void fail(Throwable described) {
+    try {
+      writeDeferred();
+    } catch (RuntimeException storeFailure) {
+      described.addSuppressed(storeFailure);
+    }
+    result.completeExceptionally(described);
+  }
+
+  /** Whether nothing more may run: the run was cancelled or completed, or something failed. */
+  boolean halted() {
+    return failure != null || result.isDone();
+  }
+
+  /** Cancellation: stop the loop and everything in flight. */
   private void stopEverything() {
     AsyncGenerator.Cancellable<?> steps = generator;
     if (steps != null) {
       steps.cancel(false);
     }
+    stopWork();
+  }
+
+  /**
+   * Cancels the node and store futures in flight and interrupts threads blocked in a node's own
+   * code, so that what langgraph4j waits on completes now (failed work completes its node with
+   * an empty update). The thread langgraph4j waits on is never interrupted: it would log that.
+   */
+  private void stopWork() {
     for (CompletableFuture<?> future : inFlight) {
       future.cancel(true);
     }
     synchronized (this) {
-      if (runner != null) {
-        runner.interrupt();
+      for (Thread thread : insideNodes) {
+        interruptedByUs.add(thread);
+        thread.interrupt();
       }
     }
   }
 
-  private Throwable describe(Throwable failure) {
-    Throwable cause = unwrap(failure);
-    NodeFailure node = firstFailure;
-    if (node != null) {
-      return new GraphExecutionException("graph '" + graph.name() + "' failed in node '" + node.node() + "' on thread '"
-          + threadId + "' (run " + runId + "): " + messageOf(node.error()), graph.name(), node.node(), threadId, node.error());
+  /**
+   * The failure the run reports: {@code failed} (recorded where it happened) in a
+   * {@link GraphExecutionException} naming graph, thread and the node, when a node failed.
+   */
+  private Throwable describe(Failure failed) {
+    if (failed.node() != null) {
+      return new GraphExecutionException("graph '" + graph.name() + "' failed in node '" + failed.node() + "' on thread '"
+          + threadId + "' (run " + runId + "): " + messageOf(failed.error()), graph.name(), failed.node(), threadId,
+          failed.error());
     }
+    return new GraphExecutionException("graph '" + graph.name() + "' failed on thread '" + threadId + "' (run " + runId
+        + ")" + failed.during() + ": " + messageOf(failed.error()), graph.name(), null, threadId, failed.error());
+  }
+
+  /** A failure langgraph4j or the loop itself raised (no node, router or store failure was recorded). */
+  private Throwable describe(Throwable thrown) {
+    Throwable cause = unwrap(thrown);
     String hint = String.valueOf(cause.getMessage()).contains("Maximum number of iterations")
         ? " (the run exceeded GraphOptions.maxSteps = " + graph.options().maxSteps() + "; check for a loop between nodes)"
         : "";
@@ -202,13 +251,16 @@ final class RunExecution {
     return error.getMessage() == null ? error.getClass().getName() : error.getMessage();
   }
 
+  /**
+   * The failure behind the future wrappers ({@link Futures#unwrap}) and the ones langgraph4j adds:
+   * {@link GraphRunnerException} and the bare {@code RuntimeException}s it wraps checked
+   * exceptions in.
+   */
   static Throwable unwrap(Throwable failure) {
-    Throwable current = failure;
-    while ((current instanceof CompletionException || current instanceof ExecutionException
-        || current instanceof GraphRunnerException
-        || (current instanceof RuntimeException && current.getClass() == RuntimeException.class))
+    Throwable current = Futures.unwrap(failure);
+    while ((current instanceof GraphRunnerException || current.getClass() == RuntimeException.class)
         && current.getCause() != null && current.getCause() != current) {
-      current = current.getCause();
+      current = Futures.unwrap(current.getCause());
     }
     return current;
   }
@@ -236,16 +288,70 @@ final class RunExecution {
     CheckpointStoreSaver saver = graph.saver();
     if (pending != null && saver != null && !skipExitCheckpoint) {
       deferred = null;
-      saver.putNow(pending);
+      saver.putNow(pending, null);
     }
+  }
+
+  // ---- steps: what langgraph4j calls ----
+
+  /**
+   * The node hook around every step langgraph4j runs (a node, or the parallel node it makes for
+   * a fork): once the run halted, the step's update becomes {@link #HALT_UPDATE}, so langgraph4j
+   * yields to {@link #drive} instead of applying it, routing and writing a checkpoint.
+   */
+  CompletableFuture<Map<String, Object>> step(Supplier<CompletableFuture<Map<String, Object>>> action) {
+    CompletableFuture<Map<String, Object>> update;
+    try {
+      update = action.get();
+    } catch (RuntimeException e) {
+      update = CompletableFuture.failedFuture(e);
+    }
+    return update.handle((partial, error) -> {
+      if (error != null) {
+        // Not from a Zen node (those never fail): langgraph4j's own parallel node, say.
+        recordFailure(null, unwrap(error), "");
+      }
+      return halted() ? HALT_UPDATE : partial;
+    });
+  }
+
+  /** Where a conditional edge goes: the router's choice, or {@link #HALT_ROUTE} once the run halted. */
+  CompletableFuture<Command> route(AgentGraph.RouteSpec route, Map<String, Object> data) {
+    if (halted()) {
+      return CompletableFuture.completedFuture(new Command(HALT_ROUTE));
+    }
+    try {
+      String key = route.router().apply(GraphState.of(data));
+      if (key == null || !route.targets().containsKey(key)) {
+        throw new IllegalStateException("graph '" + graph.name() + "': the router after node '" + route.from()
+            + "' returned '" + key + "', which is not one of its routes " + route.targets().keySet());
+      }
+      return CompletableFuture.completedFuture(new Command(key));
+    } catch (RuntimeException e) {
+      recordFailure(null, e, "");
+      return CompletableFuture.completedFuture(new Command(HALT_ROUTE));
+    }
+  }
+
+  /** A checkpoint write failed: the run fails with it once langgraph4j hands back the step. */
+  void storeFailed(Throwable error) {
+    recordFailure(null, error, " while saving a checkpoint");
+  }
+
+  /** Tracks a store call, so cancelling the run stops the runner waiting for it. */
+  <T> CompletableFuture<T> trackStoreCall(CompletableFuture<T> call) {
+    return track(call);
   }
 
   // ---- nodes ----
 
+  /**
+   * Runs a node with its policies. The returned future never fails: a failed or cancelled node
+   * records its failure and completes with an empty update (see the class comment).
+   */
   CompletableFuture<Map<String, Object>> runNode(AgentGraph.NodeSpec spec, Map<String, Object> data) {
-    if (result.isDone()) {
-      return CompletableFuture.failedFuture(new CancellationException("run " + runId + " of graph '" + graph.name()
-          + "' was cancelled before node '" + spec.id() + "'"));
+    if (halted()) {
+      return CompletableFuture.completedFuture(Map.of());
     }
     GraphState state = GraphState.of(data);
     RunTracer.TraceSpan run = runSpan;
@@ -253,13 +359,13 @@ final class RunExecution {
     long started = System.nanoTime();
     CompletableFuture<Map<String, ?>> attempts = spec.options().isPlain()
         ? attempt(spec, state, span, 1, false)
-        : withPolicies(spec, state, span);
-    CompletableFuture<Map<String, Object>> finished = attempts.handle((update, error) -> {
+        : track(withPolicies(spec, state, span));
+    return attempts.handle((update, error) -> {
       if (error != null) {
         Throwable cause = normalize(unwrap(error), spec);
-        recordFailure(spec.id(), cause);
+        recordFailure(spec.id(), cause, "");
         span.end(cause);
-        throw cause instanceof CompletionException completion ? completion : new CompletionException(cause);
+        return Map.of();
       }
       Map<String, Object> frozen;
       try {
@@ -269,15 +375,14 @@ final class RunExecution {
       } catch (IllegalArgumentException e) {
         InvalidRequestException invalid = new InvalidRequestException("node '" + spec.id() + "' returned an invalid update: "
             + e.getMessage(), e);
-        recordFailure(spec.id(), invalid);
+        recordFailure(spec.id(), invalid, "");
         span.end(invalid);
-        throw new CompletionException(invalid);
+        return Map.of();
       }
       emit(new RunEvent.NodeFinished(runId, spec.id(), frozen, Duration.ofNanos(System.nanoTime() - started)));
       span.end(null);
       return frozen;
     });
-    return track(finished);
   }
 
   private CompletableFuture<Map<String, ?>> withPolicies(AgentGraph.NodeSpec spec, GraphState state, RunTracer.TraceSpan span) {
@@ -300,10 +405,20 @@ final class RunExecution {
       int attempt = context.getAttemptCount() + 1;
       CompletableFuture<Map<String, ?>> current = attempt(spec, state, span, attempt, true);
       // Cancel on another thread: completing the attempt inside Failsafe's cancel callback
-      // re-enters Failsafe and loses the retry that should follow a timeout.
-      context.onCancel(() -> ZenExecutors.scheduler().execute(() -> current.cancel(true)));
+      // re-enters Failsafe and loses the retry that should follow a timeout. The runtime
+      // executor, not the shared timer: cancelling runs the node's callbacks (an HTTP abort).
+      context.onCancel(() -> cancelElsewhere(current));
       return current;
     });
+  }
+
+  /** Cancels on the runtime executor, or here when it takes no more work. */
+  private void cancelElsewhere(CompletableFuture<?> future) {
+    try {
+      graph.options().executor().execute(() -> future.cancel(true));
+    } catch (RejectedExecutionException e) {
+      future.cancel(true);
+    }
   }
 
   private boolean isRetriable(Throwable failure, AgentGraph.NodeSpec spec) {
@@ -313,7 +428,7 @@ final class RunExecution {
 
   private CompletableFuture<Map<String, ?>> attempt(AgentGraph.NodeSpec spec, GraphState state, RunTracer.TraceSpan span,
       int attempt, boolean hasPolicies) {
-    if (result.isDone()) {
+    if (halted()) {
       return CompletableFuture.failedFuture(new CancellationException("run " + runId + " was cancelled"));
     }
     emit(new RunEvent.NodeStarted(runId, spec.id(), attempt));
@@ -322,6 +437,10 @@ final class RunExecution {
     }
     NodeContextImpl context = new NodeContextImpl(spec.id(), attempt, span);
     CompletableFuture<Map<String, ?>> future;
+    Thread current = Thread.currentThread();
+    synchronized (this) {
+      insideNodes.add(current);
+    }
     try (RunTracer.Scope ignored = span.makeCurrent()) {
       future = spec.node().apply(state, context);
       if (future == null) {
@@ -329,12 +448,22 @@ final class RunExecution {
       }
     } catch (Throwable thrown) {
       future = CompletableFuture.failedFuture(thrown);
+    } finally {
+      boolean ours;
+      synchronized (this) {
+        insideNodes.remove(current);
+        ours = interruptedByUs.remove(current);
+      }
+      if (ours) {
+        // Our interrupt reached the node; it must not reach langgraph4j or the executor's next task.
+        Thread.interrupted();
+      }
     }
     track(future);
     future.whenComplete((ignored, error) -> {
       if (error != null) {
         Throwable cause = normalize(unwrap(error), spec);
-        boolean willRetry = hasPolicies && attempt < spec.options().retry().maxAttempts() && !result.isDone()
+        boolean willRetry = hasPolicies && attempt < spec.options().retry().maxAttempts() && !halted()
             && isRetriable(cause, spec);
         emit(new RunEvent.NodeFailed(runId, spec.id(), attempt, cause, willRetry));
       }
@@ -352,19 +481,25 @@ final class RunExecution {
     return failure;
   }
 
-  private void recordFailure(String node, Throwable error) {
+  /**
+   * Keeps the run's first failure (a cancellation caused by cancelling the run is none) and stops
+   * the rest of the run's work, so parallel branches do not outlive a failed one.
+   */
+  private void recordFailure(@Nullable String node, Throwable error, String during) {
     synchronized (this) {
-      if (firstFailure == null && !(error instanceof CancellationException && result.isCancelled())) {
-        firstFailure = new NodeFailure(node, error);
+      if (failure != null || (error instanceof CancellationException && result.isCancelled())) {
+        return;
       }
+      failure = new Failure(node, error, during);
     }
+    stopWork();
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<T> future) {
     if (!future.isDone()) {
       inFlight.add(future);
       future.whenComplete((ignored, error) -> inFlight.remove(future));
-      if (result.isDone()) {
+      if (halted()) {
         future.cancel(true);
       }
     }
@@ -381,7 +516,24 @@ final class RunExecution {
     }
   }
 
-  private record NodeFailure(String node, Throwable error) {}
+  /** What ends a run: the failure, and the node it happened in, or what the run was doing then. */
+  private record Failure(@Nullable String node, Throwable error, String during) {}
+
+  /**
+   * The embedded stream langgraph4j yields a halted step through: its element is read by
+   * {@link #drive}, which stops there, so its value never matters.
+   */
+  private static final class Halt implements AsyncGenerator<NodeOutput<AgentState>> {
+    @Override
+    public Data<NodeOutput<AgentState>> next() {
+      return Data.error(new CancellationException("the run halted"));
+    }
+
+    @Override
+    public Executor executor() {
+      return Runnable::run;
+    }
+  }
 
   private final class NodeContextImpl implements NodeContext {
     private final String nodeId;
@@ -431,7 +583,7 @@ final class RunExecution {
 
     @Override
     public boolean isCancelled() {
-      return result.isCancelled();
+      return halted();
     }
 
     @Override

@@ -21,7 +21,18 @@
  * <p>Threading: langgraph4j waits for each node with a blocking call, so a running graph holds
  * one thread of the runtime executor (a virtual thread on JDK 21+). Nodes should return futures
  * for their I/O rather than block; blocking inside a node is allowed (it runs on the runtime
- * executor) but holds a thread. Cancelling a run's future cancels the node futures in flight.
+ * executor) but holds a thread. Cancelling a run's future cancels the node futures in flight and
+ * interrupts a node blocked in its own code. When one node fails, the other branches still running
+ * are cancelled the same way and the run fails at once.
+ *
+ * <p>Failures and logging: a failed run completes its future with a
+ * {@link dev.zen.GraphExecutionException} that names the graph, the node and the thread; a
+ * cancelled run with a {@link java.util.concurrent.CancellationException}. That is the only report:
+ * the runtime logs nothing for it, and it never lets a failure reach langgraph4j, which would log
+ * each one at ERROR (logger {@code org.bsc.langgraph4j}) with a stack trace of about 45 lines. This
+ * holds with any SLF4J backend and needs no logging configuration; the caller decides whether and
+ * how to log what it gets. Errors inside langgraph4j itself (not a node's, router's or checkpoint
+ * store's failure) are still logged by langgraph4j.
  *
  * <p>State values follow {@link dev.zen.spi.StateValues}: JSON-like and deeply immutable, which
  * lets the runtime share state between steps instead of serializing a copy at every step.

@@ -18,40 +18,64 @@ import java.util.concurrent.ExecutorService;
  * The SDK's {@link McpAsyncServer} on this package's {@link StdioTransport}, serving a
  * {@link ToolHost}. Reading starts as soon as it is built; {@link #terminated()} completes when the
  * client closes stdin (or stops reading stdout).
+ *
+ * <p>Only the transport is stdio-specific: {@link #configure} sets up any SDK server around a
+ * {@link ToolBridge}, so a Streamable HTTP transport provider gets the same tools, checks and
+ * capabilities (its provider must also apply {@link ToolBridge#check} to {@code tools/call}
+ * before the SDK session, as {@link StdioTransport} does).
  */
 final class McpStdioServer implements AutoCloseable {
-  static final String NAME = "zen";
-
   private final StdioTransport transport;
   private final McpAsyncServer server;
   private final ExecutorService callExecutor;
 
-  private McpStdioServer(ToolHost host, InputStream in, OutputStream out, String version) {
+  private McpStdioServer(ToolHost host, ServerIdentity identity, InputStream in, OutputStream out) {
     ObjectMapper json = new ObjectMapper();
     McpJsonMapper mapper = new JacksonMcpJsonMapper(json);
     // Only starts calls (the host returns a future at once), so on JDK 17 a few threads suffice;
     // a pool as large as the agent's would start a new thread for each of the first 1,024 calls.
     this.callExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-call",
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-    ToolBridge bridge = new ToolBridge(host, callExecutor);
+    ToolBridge bridge = new ToolBridge(host, callExecutor, identity.name());
     this.transport = new StdioTransport(json, mapper, in, out, Map.of(McpSchema.METHOD_TOOLS_CALL, bridge::check));
-    this.server = McpServer.async(transport)
-        .serverInfo(McpSchema.Implementation.builder(NAME, version).title("Zen").build())
-        .instructions(host.instructions())
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+    this.server = configure(McpServer.async(transport), identity, host, bridge, mapper).build();
+  }
+
+  /** Starts serving {@code host} on {@code in}/{@code out}. */
+  static McpStdioServer start(ToolHost host, ServerIdentity identity, InputStream in, OutputStream out) {
+    return new McpStdioServer(host, identity, in, out);
+  }
+
+  /** Everything about the SDK server that does not depend on the transport. */
+  static McpServer.AsyncSpecification<?> configure(McpServer.AsyncSpecification<?> spec, ServerIdentity identity,
+      ToolHost host, ToolBridge bridge, McpJsonMapper mapper) {
+    McpSchema.Implementation.Builder info = McpSchema.Implementation.builder(identity.name(), identity.version());
+    if (identity.title() != null) {
+      info.title(identity.title());
+    }
+    spec.serverInfo(info.build())
+        .capabilities(capabilities(host))
         .jsonMapper(mapper)
-        // The agent checks arguments itself, from the same definitions as the schemas, and answers
-        // with an isError result that names the argument; the SDK's generic check would answer first.
+        // Tools check arguments themselves (the agent from the same definitions as its schemas,
+        // the adapter for application tools) and answer with an isError result naming the
+        // argument; the SDK's generic check would answer first, with a protocol error.
         .validateToolInputs(false)
         .jsonSchemaValidator(new ToolSchemas())
         .requestTimeout(Duration.ofMinutes(5))
         .tools(bridge.specifications())
-        .build();
+        .prompts(Prompts.specifications(host.prompts()));
+    if (!host.instructions().isEmpty()) {
+      spec.instructions(host.instructions());
+    }
+    return spec;
   }
 
-  /** Starts serving {@code host} on {@code in}/{@code out}. */
-  static McpStdioServer start(ToolHost host, InputStream in, OutputStream out, String version) {
-    return new McpStdioServer(host, in, out, version);
+  private static McpSchema.ServerCapabilities capabilities(ToolHost host) {
+    McpSchema.ServerCapabilities.Builder capabilities = McpSchema.ServerCapabilities.builder().tools(false).logging();
+    if (!host.prompts().isEmpty()) {
+      capabilities.prompts(false);
+    }
+    return capabilities.build();
   }
 
   CompletableFuture<Void> terminated() {

@@ -7,6 +7,7 @@ import dev.zen.agent.ToolProgress;
 import dev.zen.agent.ToolResult;
 import dev.zen.agent.ToolSpec;
 import dev.zen.agent.UnknownToolException;
+import dev.zen.internal.Futures;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -20,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -49,11 +48,14 @@ final class ToolBridge {
 
   private final ToolHost host;
   private final Executor executor;
+  private final String loggerPrefix;
   private final Map<String, ToolSpec> tools;
 
-  ToolBridge(ToolHost host, Executor executor) {
+  /** {@code serverName} names the log notifications of each tool: {@code <serverName>.<tool>}. */
+  ToolBridge(ToolHost host, Executor executor, String serverName) {
     this.host = host;
     this.executor = executor;
+    this.loggerPrefix = serverName + ".";
     Map<String, ToolSpec> byName = new LinkedHashMap<>();
     for (ToolSpec spec : host.tools()) {
       byName.put(spec.name(), spec);
@@ -64,11 +66,20 @@ final class ToolBridge {
   List<McpServerFeatures.AsyncToolSpecification> specifications() {
     List<McpServerFeatures.AsyncToolSpecification> specifications = new ArrayList<>();
     for (ToolSpec spec : tools.values()) {
-      McpSchema.Tool tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
-          .description(spec.description())
-          .build();
+      McpSchema.Tool.Builder tool = McpSchema.Tool.builder(spec.name(), spec.inputSchema())
+          .description(spec.description());
+      // With an output schema the SDK checks each non-error answer's structured content through
+      // ToolSchemas before sending it.
+      spec.outputSchemaIfDeclared().ifPresent(tool::outputSchema);
+      ToolSpec.Hints hints = spec.hints();
+      if (hints != null) {
+        // Only the hints that differ from MCP's defaults are sent: the tool list has a size budget.
+        tool.annotations(new McpSchema.ToolAnnotations(hints.title(), hints.readOnly() ? true : null,
+            !hints.readOnly() && hints.destructive() ? true : null, hints.idempotent() ? true : null,
+            hints.openWorld() ? true : null, null));
+      }
       specifications.add(McpServerFeatures.AsyncToolSpecification.builder()
-          .tool(tool)
+          .tool(tool.build())
           .callHandler((exchange, request) -> Mono.create(sink -> new Run(spec.name(), exchange, request, sink).start()))
           .build());
     }
@@ -236,7 +247,7 @@ final class ToolBridge {
     }
 
     private CallToolResult failed(@Nullable Throwable failure) {
-      Throwable cause = unwrap(failure);
+      Throwable cause = failure == null ? new IllegalStateException("no result and no failure") : Futures.unwrap(failure);
       String message;
       if (cause instanceof CancellationException) {
         message = tool + " was stopped before it finished (" + (cause.getMessage() == null ? "cancelled"
@@ -260,20 +271,12 @@ final class ToolBridge {
 
     private void log(LoggingLevel level, String text) {
       exchange.loggingNotification(McpSchema.LoggingMessageNotification.builder(level, text)
-          .logger("zen." + tool).build()).subscribe(null, error -> LOG.debug("could not send a log notification", error));
+          .logger(loggerPrefix + tool).build()).subscribe(null, error -> LOG.debug("could not send a log notification", error));
     }
 
     private long elapsedMillis() {
       return (System.nanoTime() - startNanos) / 1_000_000;
     }
-  }
-
-  private static Throwable unwrap(@Nullable Throwable failure) {
-    Throwable cause = failure == null ? new IllegalStateException("no result and no failure") : failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 
   private static String firstLine(String text) {

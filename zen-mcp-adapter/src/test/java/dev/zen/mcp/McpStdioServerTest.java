@@ -31,8 +31,8 @@ class McpStdioServerTest {
   void start() throws IOException {
     Pipe toServer = Pipe.open();
     Pipe fromServer = Pipe.open();
-    server = McpStdioServer.start(host, Channels.newInputStream(toServer.source()),
-        Channels.newOutputStream(fromServer.sink()), "test");
+    server = McpStdioServer.start(host, new ServerIdentity("zen", "Zen", "test"), Channels.newInputStream(toServer.source()),
+        Channels.newOutputStream(fromServer.sink()));
     client = new RawClient(Channels.newOutputStream(toServer.sink()), Channels.newInputStream(fromServer.source()));
   }
 

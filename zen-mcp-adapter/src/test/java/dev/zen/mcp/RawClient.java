@@ -28,9 +28,9 @@ import java.util.function.Predicate;
  * broken messages, {@code notifications/cancelled}), which no SDK client sends. It writes lines
  * and collects what comes back, checking that every line the server writes is one JSON object.
  */
-final class RawClient implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final Duration TIMEOUT = Duration.ofSeconds(30);
+public final class RawClient implements AutoCloseable {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final OutputStream toServer;
   private final Map<String, CompletableFuture<JsonNode>> responses = new ConcurrentHashMap<>();
@@ -40,7 +40,7 @@ final class RawClient implements AutoCloseable {
   private final CompletableFuture<Void> closedByServer = new CompletableFuture<>();
   private final AtomicLong ids = new AtomicLong(1000);
 
-  RawClient(OutputStream toServer, InputStream fromServer) {
+  public RawClient(OutputStream toServer, InputStream fromServer) {
     this.toServer = toServer;
     Thread reader = new Thread(() -> read(fromServer), "raw-client-reader");
     reader.setDaemon(true);
@@ -79,7 +79,7 @@ final class RawClient implements AutoCloseable {
     return id.isTextual() ? "s:" + id.asText() : "n:" + id.asText();
   }
 
-  synchronized void sendLine(String line) {
+  public synchronized void sendLine(String line) {
     try {
       toServer.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       toServer.flush();
@@ -88,12 +88,12 @@ final class RawClient implements AutoCloseable {
     }
   }
 
-  void send(JsonNode message) {
+  public void send(JsonNode message) {
     sendLine(message.toString());
   }
 
   /** Sends a request with a fresh numeric id and returns that id. */
-  long sendRequest(String method, JsonNode params) {
+  public long sendRequest(String method, JsonNode params) {
     long id = ids.incrementAndGet();
     ObjectNode request = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
     if (params != null) {
@@ -103,28 +103,28 @@ final class RawClient implements AutoCloseable {
     return id;
   }
 
-  JsonNode request(String method, JsonNode params) {
+  public JsonNode request(String method, JsonNode params) {
     return awaitResponse(sendRequest(method, params));
   }
 
-  JsonNode awaitResponse(long id) {
+  public JsonNode awaitResponse(long id) {
     return await(responseFuture(id), "the response to request " + id);
   }
 
-  JsonNode awaitResponse(String id) {
+  public JsonNode awaitResponse(String id) {
     return await(responses.computeIfAbsent("s:" + id, k -> new CompletableFuture<>()), "the response to request " + id);
   }
 
-  CompletableFuture<JsonNode> responseFuture(long id) {
+  public CompletableFuture<JsonNode> responseFuture(long id) {
     return responses.computeIfAbsent("n:" + id, k -> new CompletableFuture<>());
   }
 
-  boolean hasResponse(long id) {
+  public boolean hasResponse(long id) {
     CompletableFuture<JsonNode> response = responses.get("n:" + id);
     return response != null && response.isDone();
   }
 
-  void notify(String method, JsonNode params) {
+  public void notify(String method, JsonNode params) {
     ObjectNode notification = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method);
     if (params != null) {
       notification.set("params", params);
@@ -132,12 +132,12 @@ final class RawClient implements AutoCloseable {
     send(notification);
   }
 
-  void cancel(long id) {
+  public void cancel(long id) {
     notify("notifications/cancelled", JSON.createObjectNode().put("requestId", id).put("reason", "test cancels"));
   }
 
   /** initialize + notifications/initialized; returns the initialize result. */
-  JsonNode initialize(String protocolVersion) {
+  public JsonNode initialize(String protocolVersion) {
     ObjectNode params = JSON.createObjectNode().put("protocolVersion", protocolVersion);
     params.putObject("capabilities");
     params.putObject("clientInfo").put("name", "raw-test-client").put("version", "1");
@@ -146,11 +146,11 @@ final class RawClient implements AutoCloseable {
     return response;
   }
 
-  JsonNode callTool(String tool, Map<String, ?> arguments, Object progressToken) {
+  public JsonNode callTool(String tool, Map<String, ?> arguments, Object progressToken) {
     return awaitResponse(sendCall(tool, arguments, progressToken));
   }
 
-  long sendCall(String tool, Map<String, ?> arguments, Object progressToken) {
+  public long sendCall(String tool, Map<String, ?> arguments, Object progressToken) {
     ObjectNode params = JSON.createObjectNode().put("name", tool);
     params.set("arguments", JSON.valueToTree(arguments));
     if (progressToken != null) {
@@ -159,11 +159,11 @@ final class RawClient implements AutoCloseable {
     return sendRequest("tools/call", params);
   }
 
-  List<JsonNode> notifications() {
+  public List<JsonNode> notifications() {
     return List.copyOf(notifications);
   }
 
-  List<JsonNode> notifications(String method) {
+  public List<JsonNode> notifications(String method) {
     List<JsonNode> matching = new ArrayList<>();
     for (JsonNode notification : notifications) {
       if (notification.path("method").asText().equals(method)) {
@@ -173,7 +173,7 @@ final class RawClient implements AutoCloseable {
     return matching;
   }
 
-  JsonNode awaitNotification(Predicate<JsonNode> matching) {
+  public JsonNode awaitNotification(Predicate<JsonNode> matching) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       for (JsonNode notification : notifications) {
@@ -187,11 +187,11 @@ final class RawClient implements AutoCloseable {
   }
 
   /** Errors the server answered with a null id (lines it could not attribute to a request). */
-  List<JsonNode> idlessErrors() {
+  public List<JsonNode> idlessErrors() {
     return List.copyOf(idlessErrors);
   }
 
-  JsonNode awaitIdlessErrors(int count) {
+  public JsonNode awaitIdlessErrors(int count) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (idlessErrors.size() < count && System.nanoTime() < deadline) {
       await(CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS)), "a pause");
@@ -203,11 +203,11 @@ final class RawClient implements AutoCloseable {
   }
 
   /** Lines the server wrote to stdout that were not a JSON object: must stay empty. */
-  List<String> notJson() {
+  public List<String> notJson() {
     return List.copyOf(notJson);
   }
 
-  CompletableFuture<Void> closedByServer() {
+  public CompletableFuture<Void> closedByServer() {
     return closedByServer;
   }
 
@@ -221,7 +221,7 @@ final class RawClient implements AutoCloseable {
     }
   }
 
-  static <T> T await(CompletableFuture<T> future, String what) {
+  public static <T> T await(CompletableFuture<T> future, String what) {
     try {
       return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

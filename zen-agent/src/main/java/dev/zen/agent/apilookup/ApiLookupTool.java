@@ -22,6 +22,11 @@ public final class ApiLookupTool extends ZenTool {
   }
 
   @Override
+  protected String title() {
+    return "API lookup";
+  }
+
+  @Override
   protected boolean usesModel() {
     return false;
   }

@@ -19,10 +19,9 @@ import java.util.concurrent.CompletionException;
 /** A second opinion: one model answers the prompt with the files and the conversation so far. */
 public final class ChatTool extends ZenTool {
   public ChatTool() {
-    super("chat", "Ask another AI model for a second opinion, an explanation or a brainstorm, with optional files "
-        + "and images; continue the conversation with continuation_id.",
+    super("chat", "A second opinion, explanation or brainstorm from another AI model, with optional files and images.",
         List.of(ToolParam.PROMPT, ToolParam.FILES, ToolParam.IMAGES, ToolParam.MODEL, ToolParam.TEMPERATURE,
-            ToolParam.CONTINUATION));
+            ToolParam.THINKING_MODE, ToolParam.CONTINUATION));
   }
 
   @Override

@@ -42,14 +42,15 @@ public final class ConsensusTool extends ZenTool {
   static final List<String> STANCES = List.of("for", "against", "neutral");
 
   public ConsensusTool() {
-    super("consensus", "Consult several models in parallel on a proposal, each with a stance (for, against, neutral) "
-        + "and blind to the others, then synthesize their views into one recommendation; 'model' is the synthesizer.",
+    super("consensus", "Several models evaluate a proposal in parallel, each with a stance and blind to the others; "
+        + "'model' synthesizes their views.",
         List.of(ToolParam.PROMPT,
             ToolParam.objects("models", true, "Models to consult, each {model, stance, stance_prompt}", MAX_MODELS,
                 ToolParam.string("model", true, null),
                 ToolParam.oneOf("stance", false, null, "for", "against", "neutral"),
                 ToolParam.string("stance_prompt", false, "Replaces the stance's default instructions")),
-            ToolParam.FILES, ToolParam.IMAGES, ToolParam.MODEL, ToolParam.TEMPERATURE, ToolParam.CONTINUATION));
+            ToolParam.FILES, ToolParam.IMAGES, ToolParam.MODEL, ToolParam.TEMPERATURE, ToolParam.THINKING_MODE,
+            ToolParam.CONTINUATION));
   }
 
   @Override
@@ -225,6 +226,7 @@ public final class ConsensusTool extends ZenTool {
         synthesis.put("status", "error");
         synthesis.put("error", Futures.describe(cause));
       }
+      int synthesisEnd = text.length();
       text.append("## Individual answers\n");
       for (Opinion opinion : opinions) {
         text.append("\n### ").append(opinion.model()).append(" (").append(opinion.stance()).append(")");
@@ -237,7 +239,9 @@ public final class ConsensusTool extends ZenTool {
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put("responses", responses);
       extra.put("synthesis", synthesis);
-      return ToolOutcome.answer(text.toString().strip(), synthesizer.name()).withExtra(extra);
+      // Each answer is in responses once; the structured text is the synthesis alone.
+      return ToolOutcome.answer(text.toString().strip(), synthesizer.name()).withExtra(extra)
+          .withStructuredText(text.substring(0, synthesisEnd).strip());
     }), call);
   }
 }

@@ -23,6 +23,16 @@ public final class ListModelsTool extends ZenTool {
   }
 
   @Override
+  protected String title() {
+    return "List models";
+  }
+
+  @Override
+  protected boolean openWorld() {
+    return true;
+  }
+
+  @Override
   protected boolean usesModel() {
     return false;
   }

@@ -1,5 +1,7 @@
 package dev.zen.checkpoint.memory;
 
+import static dev.zen.internal.Checks.requireText;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
@@ -218,12 +220,6 @@ public final class MemoryCheckpointStore implements CheckpointStore {
 
   private <T> CompletableFuture<T> closedFailure() {
     return CompletableFuture.failedFuture(new IllegalStateException("this MemoryCheckpointStore is closed"));
-  }
-
-  private static void requireText(@Nullable String value, String name) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be null or blank");
-    }
   }
 
   /**

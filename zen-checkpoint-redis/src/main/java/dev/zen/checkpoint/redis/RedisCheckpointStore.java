@@ -3,6 +3,7 @@ package dev.zen.checkpoint.redis;
 import dev.zen.CheckpointTooLargeException;
 import dev.zen.CorruptCheckpointException;
 import dev.zen.ZenExecutors;
+import dev.zen.internal.Checks;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointCodec;
 import dev.zen.spi.CheckpointStore;
@@ -201,9 +202,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
   @Override
   public CompletableFuture<Optional<Checkpoint>> get(String threadId, String checkpointId) {
     byte[][] keys = layout.threadKeys(requireThreadId(threadId));
-    if (checkpointId == null || checkpointId.isBlank()) {
-      throw new IllegalArgumentException("checkpointId must not be null or blank");
-    }
+    Checks.requireText(checkpointId, "checkpointId");
     return call("get", commands -> Scripts.<byte @Nullable []>run(commands, Scripts.GET, ScriptOutputType.VALUE,
         keys, ttlArg, utf8(checkpointId)),
         bytes -> bytes == null ? Optional.empty() : Optional.of(decode(bytes, threadId, checkpointId)));
@@ -353,10 +352,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
   }
 
   private static String requireThreadId(String threadId) {
-    if (threadId == null || threadId.isBlank()) {
-      throw new IllegalArgumentException("threadId must not be null or blank");
-    }
-    return threadId;
+    return Checks.requireText(threadId, "threadId");
   }
 
   private static byte[] utf8(String value) {

@@ -3,6 +3,7 @@ package dev.zen.checkpoint.redis;
 import dev.zen.AuthenticationException;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenException;
+import dev.zen.internal.Futures;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -118,7 +119,7 @@ final class RedisConnector implements AutoCloseable {
           connect(attempt, false);
           return;
         }
-        attempt.completeExceptionally(unavailable(Scripts.unwrap(failure)));
+        attempt.completeExceptionally(unavailable(Futures.unwrap(failure)));
         return;
       }
       connection.setTimeout(options.commandTimeout());

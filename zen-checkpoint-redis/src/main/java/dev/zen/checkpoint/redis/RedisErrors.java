@@ -4,6 +4,7 @@ import dev.zen.AuthenticationException;
 import dev.zen.OperationTimeoutException;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenException;
+import dev.zen.internal.Futures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
@@ -15,7 +16,7 @@ final class RedisErrors {
   private RedisErrors() {}
 
   static Throwable translate(Throwable failure, String operation, String endpoint, Duration timeout) {
-    Throwable t = Scripts.unwrap(failure);
+    Throwable t = Futures.unwrap(failure);
     if (t instanceof ZenException || t instanceof CancellationException || t instanceof Error
         || t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
       return t;

@@ -1,5 +1,6 @@
 package dev.zen.checkpoint.redis;
 
+import dev.zen.internal.Futures;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -8,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The Lua scripts of the store. Each runs atomically on the node owning the thread's slot; its keys
@@ -146,19 +146,11 @@ final class Scripts {
       if (failure == null) {
         return CompletableFuture.completedFuture(value);
       }
-      if (unwrap(failure) instanceof RedisNoScriptException) {
+      if (Futures.unwrap(failure) instanceof RedisNoScriptException) {
         return commands.<T>eval(script.source(), type, keys, args).toCompletableFuture();
       }
-      return CompletableFuture.<T>failedFuture(unwrap(failure));
+      return CompletableFuture.<T>failedFuture(Futures.unwrap(failure));
     }).thenCompose(next -> next);
-  }
-
-  static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** A script's source and SHA-1 digest. */

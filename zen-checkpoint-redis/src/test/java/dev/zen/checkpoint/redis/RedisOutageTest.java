@@ -3,8 +3,14 @@ package dev.zen.checkpoint.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.zen.GraphExecutionException;
 import dev.zen.OperationTimeoutException;
 import dev.zen.ServiceUnavailableException;
+import dev.zen.graph.AgentGraph;
+import dev.zen.graph.AsyncNode;
+import dev.zen.graph.CompiledAgentGraph;
+import dev.zen.graph.GraphOptions;
+import dev.zen.graph.RunResult;
 import dev.zen.spi.Checkpoint;
 import dev.zen.testkit.RedisServerProcess;
 import dev.zen.testkit.RedisServerProcess.AppendFsync;
@@ -106,6 +112,31 @@ class RedisOutageTest {
 
     awaitWorking(() -> store.put(checkpoint("t", "c2")));
     assertThat(store.latest("t").get(5, TimeUnit.SECONDS).map(Checkpoint::id)).contains("c2");
+  }
+
+  @Test
+  void a_graph_run_while_redis_is_stopped_fails_with_a_retriable_error_naming_graph_and_thread() throws Exception {
+    CompiledAgentGraph graph = AgentGraph.builder("chat")
+        .node("answer", AsyncNode.sync((state, ctx) -> Map.of("answer", "42")))
+        .edge(AgentGraph.START, "answer").edge("answer", AgentGraph.END)
+        .build().compile(GraphOptions.builder().checkpointStore(store).build());
+    graph.invoke(Map.of(), "t-chat").get(5, TimeUnit.SECONDS);
+
+    redis.stop();
+
+    CompletableFuture<RunResult> run = graph.invoke(Map.of("question", "again?"), "t-chat");
+    assertThat(run).failsWithin(Duration.ofSeconds(10));
+    Throwable failure = run.handle((result, error) -> error).join();
+    // What a client is told: the run failed, and calling again later may work.
+    assertThat(failure).isInstanceOf(GraphExecutionException.class).hasMessageContaining("'chat'")
+        .hasMessageContaining("'t-chat'").hasRootCauseInstanceOf(io.lettuce.core.RedisException.class);
+    assertThat(((GraphExecutionException) failure).isRetriable()).isTrue();
+    assertThat(failure).hasCauseInstanceOf(ServiceUnavailableException.class);
+
+    redis.restart();
+    awaitWorking(() -> graph.latest("t-chat"));
+    assertThat(graph.invoke(Map.of("question", "again?"), "t-chat").get(5, TimeUnit.SECONDS).state().asMap())
+        .containsEntry("answer", "42");
   }
 
   private static void assertFailsFast(Supplier<CompletableFuture<?>> call, Class<? extends Exception> type,

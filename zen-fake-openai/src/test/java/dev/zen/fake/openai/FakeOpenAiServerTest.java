@@ -231,7 +231,9 @@ class FakeOpenAiServerTest {
     ClientAbort abort = server.aborts().get(0);
     assertThat(abort.phase()).isEqualTo(ClientAbort.Phase.WAITING);
     assertThat(abort.request().model()).isEqualTo("m");
-    assertThat(abort.afterReceipt()).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+    // The server dates receipt when the whole request has arrived, which a loaded machine can delay
+    // by most of the client's 200 ms; what matters is that the abort came after it, while waiting.
+    assertThat(abort.afterReceipt()).isPositive().isLessThan(Duration.ofSeconds(5));
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.langchain4j.model.output.FinishReason;
 import dev.zen.NonRetriableException;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenExecutors;
+import dev.zen.gateway.internal.TraceContext;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ContentPart;
@@ -45,8 +46,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>langchain4j's chat API is synchronous, so {@link #complete} runs the model on the runtime
  * executor ({@link ZenExecutors#defaultRuntime()} unless another is given: virtual threads on JDK
- * 21+) and never on the caller's thread. {@link #stream} completes from langchain4j's streaming
- * handler. Cancelling a returned future interrupts a synchronous call and cancels a stream through
+ * 21+) and never on the caller's thread, with the caller's trace context current there (so spans
+ * that langchain4j's listeners or an instrumented HTTP client make are the caller's children).
+ * {@link #stream} completes from langchain4j's streaming handler. Cancelling a returned future interrupts a synchronous call and cancels a stream through
  * langchain4j's {@code StreamingHandle} as soon as the model hands one out (with its first chunk);
  * a gateway built by {@link OpenAiCompatibleGateway} aborts the HTTP exchange itself, at any point.
  *
@@ -106,6 +108,7 @@ public final class LangChain4jGateway implements ModelGateway {
     }
     CompletableFuture<ChatReply> result = new CompletableFuture<>();
     CallScope scope = new CallScope();
+    TraceContext trace = TraceContext.capture();
     long started = System.nanoTime();
     FutureTask<Void> task = new FutureTask<>(() -> {
       if (result.isDone()) {
@@ -127,7 +130,7 @@ public final class LangChain4jGateway implements ModelGateway {
         task.cancel(true);
       }
     });
-    submit(task, result, request);
+    submit(task, result, request, trace);
     return result;
   }
 
@@ -141,6 +144,7 @@ public final class LangChain4jGateway implements ModelGateway {
     }
     CompletableFuture<ChatReply> result = new CompletableFuture<>();
     CallScope scope = new CallScope();
+    TraceContext trace = TraceContext.capture();
     long started = System.nanoTime();
     Handler handler = new Handler(request, onChunk, result, scope, started);
     FutureTask<Void> task = new FutureTask<>(() -> {
@@ -163,7 +167,7 @@ public final class LangChain4jGateway implements ModelGateway {
         task.cancel(true);
       }
     });
-    submit(task, result, request);
+    submit(task, result, request, trace);
     return result;
   }
 
@@ -193,9 +197,10 @@ public final class LangChain4jGateway implements ModelGateway {
     return result;
   }
 
-  private void submit(FutureTask<Void> task, CompletableFuture<ChatReply> result, ChatRequest request) {
+  /** Runs {@code task} on the executor, with the caller's trace context current (langchain4j's listeners see it). */
+  private void submit(FutureTask<Void> task, CompletableFuture<ChatReply> result, ChatRequest request, TraceContext trace) {
     try {
-      executor.execute(task);
+      executor.execute(trace.wrap(task));
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new ServiceUnavailableException("the executor for model calls rejected the call "
           + "to model '" + request.model() + "' (is it shut down?); give the gateway a running executor", e));

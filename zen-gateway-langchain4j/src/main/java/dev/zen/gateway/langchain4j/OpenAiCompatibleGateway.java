@@ -213,6 +213,11 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     } else {
       parameters.maxOutputTokens(request.maxOutputTokens().orElse(null));
     }
+    request.reasoningEffort().ifPresent(parameters::reasoningEffort);
+    // OpenAI's API has no thinking budget; proxies in front of models that take one (LiteLLM for
+    // Anthropic and Gemini, vLLM) read Anthropic's "thinking" object.
+    request.thinkingBudgetTokens().ifPresent(budget -> parameters.customParameters(
+        Map.of("thinking", Map.of("type", "enabled", "budget_tokens", budget))));
     return parameters.build();
   }
 

@@ -83,6 +83,23 @@ class OpenAiCompatibleGatewayTest {
   }
 
   @Test
+  void a_reasoning_effort_and_a_thinking_budget_reach_the_endpoint_in_the_request_body() throws Exception {
+    gateway.complete(ChatRequest.builder("o3").addMessage(ChatMessage.user("the fox?")).reasoningEffort("high")
+        .build()).join();
+    gateway.complete(ChatRequest.builder("gpt-5").addMessage(ChatMessage.user("the fox?")).thinkingBudgetTokens(2621)
+        .build()).join();
+
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode effort = json.readTree(server.chatRequests().get(0).body());
+    com.fasterxml.jackson.databind.JsonNode budget = json.readTree(server.chatRequests().get(1).body());
+    assertThat(effort.path("reasoning_effort").asText()).isEqualTo("high");
+    assertThat(effort.has("thinking")).isFalse();
+    assertThat(budget.at("/thinking/type").asText()).isEqualTo("enabled");
+    assertThat(budget.at("/thinking/budget_tokens").asInt()).isEqualTo(2621);
+    assertThat(budget.has("reasoning_effort")).isFalse();
+  }
+
+  @Test
   void complete_returns_the_answer_with_usage_latency_and_finish_reason() {
     ChatReply reply = gateway.complete(ChatRequest.builder("gpt-5")
         .addMessage(ChatMessage.system("You are terse."))

@@ -1,0 +1,132 @@
+package dev.zen.mcp.server;
+
+import dev.zen.mcp.McpAdapter;
+import dev.zen.mcp.StdioSession;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Zen's MCP server on stdio: {@code java -jar zen-mcp-server.jar [--demo]}. The Zen agent's tools
+ * served by {@link McpAdapter}; this class adds the environment, the process and its exit status.
+ *
+ * <p>Configured by environment variables ({@code CUSTOM_API_URL}, {@code CUSTOM_API_KEY},
+ * {@code CUSTOM_MODEL_NAME}, {@code OPENAI_API_KEY}, {@code OPENROUTER_API_KEY},
+ * {@code DEFAULT_MODEL}, {@code DISABLED_TOOLS}, {@code CONVERSATION_TIMEOUT_HOURS},
+ * {@code MAX_CONVERSATION_TURNS}, {@code LOG_LEVEL}, {@code REDIS_URL},
+ * {@code ZEN_MAX_CONCURRENT_CALLS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
+ * module README describes each. A bad value stops the server before it reads anything, with exit
+ * status 2 and a line on stderr naming the variable.
+ *
+ * <p>Stdout carries the protocol and nothing else: {@code System.out} is pointed at stderr before
+ * anything runs, so a stray print from a library cannot corrupt the session. The server exits
+ * with status 0 when the client closes stdin.
+ */
+public final class ZenMcpServer {
+  /** The server's name in {@code initialize}, and the prefix of its tools' log notifications. */
+  static final String NAME = "zen";
+  /** Exit status when the configuration is wrong. */
+  static final int EXIT_CONFIGURATION = 2;
+  /** Exit status when starting failed for another reason. */
+  static final int EXIT_FAILURE = 1;
+
+  private ZenMcpServer() {}
+
+  public static void main(String[] args) {
+    // With fewer than 3 CPUs the common pool has one thread, and CompletableFuture's *Async
+    // methods called without an executor (libraries below us do) then start a thread per task.
+    setIfAbsent("java.util.concurrent.ForkJoinPool.common.parallelism",
+        String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    OutputStream protocol = new FileOutputStream(FileDescriptor.out);
+    System.setOut(System.err);
+    boolean interactive = System.console() != null;
+    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err, interactive);
+    // Explicitly: a library thread we do not own must not keep a server alive whose client left.
+    System.exit(status);
+  }
+
+  static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err,
+      boolean interactive) {
+    ServerConfig config;
+    try {
+      config = ServerConfig.parse(args, env);
+    } catch (ConfigurationException e) {
+      err.println("zen-mcp-server: " + e.getMessage());
+      return EXIT_CONFIGURATION;
+    }
+    if (config.help()) {
+      err.println(ServerConfig.USAGE);
+      return 0;
+    }
+    configureLogging(config.logLevel());
+    Logger log = LoggerFactory.getLogger(ZenMcpServer.class);
+    ZenRuntime runtime;
+    try {
+      runtime = ZenRuntime.start(config);
+    } catch (ConfigurationException e) {
+      err.println("zen-mcp-server: " + e.getMessage());
+      return EXIT_CONFIGURATION;
+    } catch (RuntimeException e) {
+      log.error("could not start", e);
+      err.println("zen-mcp-server: could not start: " + e);
+      return EXIT_FAILURE;
+    }
+    String version = version();
+    StdioSession server = McpAdapter.builder()
+        .serverInfo(NAME, version)
+        .title("Zen")
+        .agent(runtime.agent())
+        .build()
+        .serveStdio(in, out);
+    Thread hook = new Thread(() -> {
+      server.close();
+      runtime.close();
+    }, "zen-mcp-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    log.info("Zen MCP server {} on stdio: {}", version, runtime.describe());
+    if (interactive) {
+      // Someone ran the jar in a terminal (the README's first command): say what it waits for.
+      err.println("zen-mcp-server: waiting for an MCP client on stdin (one JSON-RPC message per line; "
+          + "Ctrl-D ends). Register the jar with Claude Code or Codex as the README shows.");
+    }
+    log.debug("{}", config);
+    server.terminated().join();
+    log.info("the client closed the session; stopping");
+    server.close();
+    runtime.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The hook runs or ran; it closes the same things, idempotently.
+    }
+    return 0;
+  }
+
+  /** This jar's version, from its manifest; {@code dev} when run from classes. */
+  static String version() {
+    String version = ZenMcpServer.class.getPackage().getImplementationVersion();
+    return version == null ? "dev" : version;
+  }
+
+  /** slf4j-simple reads its settings once, when the first logger is made: set them before that. */
+  private static void configureLogging(ServerConfig.LogLevel level) {
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package dev.zen.mcp.server;
+
+import dev.zen.ModelNotFoundException;
+import dev.zen.ZenExecutors;
+import dev.zen.agent.ZenAgent;
+import dev.zen.agent.ZenAgentOptions;
+import dev.zen.gateway.GatewayResilience;
+import dev.zen.gateway.ModelRegistry;
+import dev.zen.gateway.ModelSpec;
+import dev.zen.gateway.langchain4j.OpenAiCompatibleGateway;
+import dev.zen.spi.CheckpointStore;
+import dev.zen.spi.CheckpointStoreProvider;
+import dev.zen.spi.CheckpointStoreSettings;
+import dev.zen.spi.ModelGateway;
+import dev.zen.fake.openai.FakeOpenAiServer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything behind the protocol: the model endpoint (or the demo's fake one), the gateway with
+ * its resilience, the checkpoint store, the executors and the agent. Owns all of them and closes
+ * them in reverse order of creation.
+ */
+final class ZenRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ZenRuntime.class);
+  /** The store when REDIS_URL is unset (zen-checkpoint-memory's provider). */
+  static final String MEMORY_URL = "memory:";
+
+  private final Deque<AutoCloseable> owned;
+  private boolean closed;
+  private final ZenAgent agent;
+  private final String endpointDescription;
+  private final String storeDescription;
+
+  private ZenRuntime(ServerConfig config, Deque<AutoCloseable> owned) {
+    this.owned = owned;
+    // First: a store module that is missing or refuses the URL stops the server before anything starts.
+    CheckpointStore store = own(store(config));
+    // Blocking model calls get their own executor: sharing the agent's would let, on JDK 17's
+    // bounded pool, running graphs take every thread their model calls need.
+    ExecutorService gatewayExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-gateway"));
+    CompletableFuture<ModelGateway> building = CompletableFuture.supplyAsync(() -> httpGateway(config, gatewayExecutor),
+        gatewayExecutor);
+    building.whenComplete((gateway, failure) -> {
+      if (failure != null) {
+        LOG.error("the model gateway could not be started; tool calls will fail", failure);
+      }
+    });
+    ModelGateway gateway = GatewayResilience.builder().maxConcurrentCalls(config.maxConcurrentCalls()).build()
+        .applyTo(new DeferredGateway(building));
+    if (config.demo()) {
+      endpointDescription = "demo endpoint on loopback (replies after " + config.demoLatency().toMillis() + " ms)";
+    } else {
+      ServerConfig.Endpoint endpoint = config.endpoint().orElseThrow();
+      endpointDescription = endpoint.baseUrl() + " (from " + endpoint.source() + ")";
+      config.ignoredProviders().forEach(name -> LOG.warn("{} is set but ignored: {} takes precedence", name,
+          endpoint.source()));
+    }
+    ModelRegistry models = registry(config);
+    ExecutorService agentExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-agent"));
+    this.storeDescription = store.getClass().getSimpleName();
+    this.agent = own(ZenAgent.builder()
+        .gateway(gateway)
+        .models(models)
+        .checkpointStore(store)
+        .options(config.agentOptions())
+        .executor(agentExecutor)
+        .build());
+  }
+
+  /** Runs on the gateway executor while the MCP session starts (see {@link DeferredGateway}). */
+  private ModelGateway httpGateway(ServerConfig config, ExecutorService executor) {
+    String baseUrl;
+    String apiKey = null;
+    if (config.demo()) {
+      FakeOpenAiServer fake = own(FakeOpenAiServer.builder().latency(config.demoLatency()).start());
+      baseUrl = fake.baseUrl();
+      LOG.info("demo endpoint {} ready (replies after {} ms)", baseUrl, config.demoLatency().toMillis());
+    } else {
+      ServerConfig.Endpoint endpoint = config.endpoint().orElseThrow();
+      baseUrl = endpoint.baseUrl();
+      apiKey = endpoint.apiKey();
+    }
+    return own(OpenAiCompatibleGateway.builder(baseUrl).apiKey(apiKey).executor(executor).build());
+  }
+
+  /**
+   * Starts the backends. On failure whatever was started is closed again.
+   *
+   * @throws ConfigurationException when the configuration cannot work (unknown default model,
+   *     REDIS_URL without the Redis module or refused by it)
+   */
+  static ZenRuntime start(ServerConfig config) {
+    Deque<AutoCloseable> owned = new ArrayDeque<>();
+    try {
+      return new ZenRuntime(config, owned);
+    } catch (RuntimeException e) {
+      closeAll(owned);
+      throw e;
+    }
+  }
+
+  ZenAgent agent() {
+    return agent;
+  }
+
+  String describe() {
+    return "model endpoint " + endpointDescription + ", checkpoints in " + storeDescription;
+  }
+
+  /** The bundled catalogue, plus CUSTOM_MODEL_NAME; DEFAULT_MODEL must name one of them. */
+  private static ModelRegistry registry(ServerConfig config) {
+    ModelRegistry models = ModelRegistry.bundled();
+    String custom = config.customModelName().orElse(null);
+    if (custom != null && models.find(custom).isEmpty()) {
+      models = ModelRegistry.builder().add(ModelSpec.listedByGateway(custom)).build();
+    }
+    String defaultModel = config.agentOptions().defaultModel();
+    if (!defaultModel.equalsIgnoreCase(ZenAgentOptions.AUTO)) {
+      try {
+        models.resolve(defaultModel);
+      } catch (ModelNotFoundException e) {
+        throw new ConfigurationException(ServerConfig.DEFAULT_MODEL + ": " + e.getMessage()
+            + " (a model only your endpoint knows can be named with " + ServerConfig.CUSTOM_MODEL_NAME + ")", e);
+      }
+    }
+    return models;
+  }
+
+  /**
+   * The checkpoint store for REDIS_URL's scheme, or for {@code memory:} when it is unset, from the
+   * store modules on the class path ({@link ServiceLoader} with the context class loader). A
+   * module that is missing is a configuration error naming it, never a silent fallback: a user
+   * who set REDIS_URL expects conversations to survive a restart.
+   */
+  static CheckpointStore store(ServerConfig config) {
+    Duration ttl = config.agentOptions().conversationTimeout();
+    String redisUrl = config.redisUrl().orElse(null);
+    String url = redisUrl == null ? MEMORY_URL : redisUrl;
+    String scheme = url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT);
+    CheckpointStoreProvider provider = provider(scheme);
+    if (provider == null) {
+      throw new ConfigurationException(redisUrl == null
+          ? "no checkpoint store is on the class path: add zen-checkpoint-memory (conversations in memory), or "
+              + "set " + ServerConfig.REDIS_URL + " and add zen-checkpoint-redis"
+          : ServerConfig.REDIS_URL + " is set, but no checkpoint store for " + scheme + ":// URLs is on the class "
+              + "path: add zen-checkpoint-redis to it (the runnable jar has it), or unset " + ServerConfig.REDIS_URL
+              + " to keep conversations in memory");
+    }
+    CheckpointStoreSettings settings = CheckpointStoreSettings.builder().ttl(ttl).build();
+    try {
+      return provider.create(url, settings);
+    } catch (IllegalArgumentException e) {
+      // The URL is not repeated: it may hold a password.
+      throw new ConfigurationException((redisUrl == null ? "the memory store" : ServerConfig.REDIS_URL)
+          + " was refused by " + provider.name() + ": " + e.getMessage(), e);
+    } catch (LinkageError e) {
+      throw new ConfigurationException(provider.name() + " is on the class path without what it needs (" + e
+          + "); add the module with its dependencies, as the runnable jar has them", e);
+    }
+  }
+
+  private static @Nullable CheckpointStoreProvider provider(String scheme) {
+    try {
+      for (CheckpointStoreProvider provider : ServiceLoader.load(CheckpointStoreProvider.class)) {
+        if (provider.schemes().contains(scheme)) {
+          return provider;
+        }
+      }
+      return null;
+    } catch (ServiceConfigurationError | LinkageError e) {
+      throw new ConfigurationException("a checkpoint store module on the class path cannot be loaded (" + e
+          + "); use zen-checkpoint-* modules of this server's Zen version", e);
+    }
+  }
+
+  /** Also called from the gateway's start-up thread; after close() a resource is closed at once. */
+  private <T extends AutoCloseable> T own(T resource) {
+    boolean late;
+    synchronized (owned) {
+      late = closed;
+      if (!late) {
+        owned.push(resource);
+      }
+    }
+    if (late) {
+      closeQuietly(resource);
+    }
+    return resource;
+  }
+
+  private ExecutorService ownExecutor(ExecutorService executor) {
+    own(executor::shutdownNow);
+    return executor;
+  }
+
+  @Override
+  public void close() {
+    synchronized (owned) {
+      closed = true;
+    }
+    closeAll(owned);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> owned) {
+    while (true) {
+      AutoCloseable resource;
+      synchronized (owned) {
+        resource = owned.poll();
+      }
+      if (resource == null) {
+        return;
+      }
+      closeQuietly(resource);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOG.debug("closing {} failed", resource, e);
+    }
+  }
+}
