@@ -117,18 +117,30 @@ final class HostPool {
   }
 
   /**
-   * The server refused a channel on {@code connection} (OpenSSH's {@code MaxSessions} below the
-   * configured limit): the connection keeps the channels it has as its new limit. Returns false when
-   * it has none open either, so retrying there is pointless.
+   * The server refused a channel on {@code connection}: either its {@code MaxSessions} is below the
+   * configured limit, or (under load) OpenSSH had not yet freed a session the client already saw
+   * closed. The connection keeps the channels that work as its limit (at least one), and
+   * {@link #opened} probes upwards again, so a transient refusal costs capacity only briefly.
    */
-  boolean refused(Connection connection) {
+  void refused(Connection connection) {
     synchronized (lock) {
       int working = connection.active - 1;
       connection.limit = Math.max(1, Math.min(connection.limit, working));
       log.debug("{} refused a channel with {} open: using at most {} on that connection", target.display(), working,
           connection.limit);
-      return working > 0;
     }
+  }
+
+  /** A channel opened on {@code connection}: a limit lowered by a refusal grows back by one. */
+  void opened(Connection connection) {
+    List<Runnable> grants = List.of();
+    synchronized (lock) {
+      if (connection.limit < owner.options().maxChannelsPerConnection() && connection.active >= connection.limit) {
+        connection.limit++;
+        grants = dispatch();
+      }
+    }
+    grants.forEach(Runnable::run);
   }
 
   /** Takes a connection found closing out of service before its close event arrives. */

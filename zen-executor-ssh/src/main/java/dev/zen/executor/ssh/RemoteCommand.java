@@ -45,7 +45,8 @@ final class RemoteCommand {
   private static final Logger log = LoggerFactory.getLogger(RemoteCommand.class);
   private static final int READ_SIZE = 32 * 1024;
   private static final Duration SIGNAL_REPLY_WAIT = Duration.ofSeconds(2);
-  private static final int MAX_CHANNEL_ATTEMPTS = 5;
+  private static final int MAX_CHANNEL_ATTEMPTS = 10;
+  private static final long REFUSAL_BACKOFF_MILLIS = 20;
   private static final Map<String, Integer> SIGNALS = Map.ofEntries(
       Map.entry("HUP", 1), Map.entry("INT", 2), Map.entry("QUIT", 3), Map.entry("ILL", 4), Map.entry("ABRT", 6),
       Map.entry("FPE", 8), Map.entry("KILL", 9), Map.entry("USR1", 10), Map.entry("SEGV", 11), Map.entry("USR2", 12),
@@ -143,6 +144,7 @@ final class RemoteCommand {
       opening.open().addListener(open -> {
         if (open.isOpened()) {
           attempt.opened = true;
+          pool.opened(granted);
           started(attempt);
         } else {
           openFailed(attempt, open.getException());
@@ -173,14 +175,24 @@ final class RemoteCommand {
         && (open.getReasonCode() == SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED
             || open.getReasonCode() == SshConstants.SSH_OPEN_CONNECT_FAILED
             || open.getReasonCode() == SshConstants.SSH_OPEN_RESOURCE_SHORTAGE);
-    boolean retry = refused && pool.refused(attempt.granted) && attempts.incrementAndGet() < MAX_CHANNEL_ATTEMPTS;
+    if (refused) {
+      pool.refused(attempt.granted);
+    }
+    int tries = attempts.incrementAndGet();
+    boolean retry = refused && tries < MAX_CHANNEL_ATTEMPTS;
     attempt.channel.close(true);
     attempt.release();
     if (stop.get() != null) {
       return;
     }
     if (retry) {
-      acquire();
+      // A refusal is often transient (the server frees a closed session a moment later): back off
+      // on the timer, no thread waits.
+      ZenExecutors.scheduler().schedule(() -> {
+        if (stop.get() == null && !result.isDone()) {
+          acquire();
+        }
+      }, REFUSAL_BACKOFF_MILLIS * tries, TimeUnit.MILLISECONDS);
     } else if (refused) {
       fail(new ServiceUnavailableException("the SSH server " + host() + " refused a channel for '" + spec.commandLine()
           + "' (" + error.getMessage() + "); it may limit sessions per connection (OpenSSH MaxSessions) below what the "
