@@ -6,6 +6,8 @@ import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
+import dev.zen.spi.CommandResult;
+import dev.zen.spi.CommandSpec;
 import dev.zen.spi.ContentPart;
 import dev.zen.spi.ModelGateway;
 import dev.zen.spi.ModelInfo;
@@ -200,6 +202,11 @@ final class Call implements ToolContext {
   @Override
   public ModelGateway gateway() {
     return trackedGateway;
+  }
+
+  @Override
+  public CompletableFuture<CommandResult> run(CommandSpec command) {
+    return track(Futures.call(() -> services.commands().execute(command)));
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.zen.gateway.ModelSpec;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
+import dev.zen.spi.CommandResult;
+import dev.zen.spi.CommandSpec;
 import dev.zen.spi.ModelGateway;
 import java.time.Clock;
 import java.util.List;
@@ -110,6 +112,14 @@ public interface ToolContext {
 
   /** The gateway, with every call tied to this call's cancellation (for {@code ModelFanOut} and the like). */
   ModelGateway gateway();
+
+  /**
+   * Runs a command through the agent's {@link dev.zen.spi.RemoteExecutor} (a local process by
+   * default), tied to the call: cancelling the call kills it. Completes with its exit code and
+   * output, whatever the exit code; fails as the executor documents (timeout, cannot start).
+   * Tools run only commands they compose themselves, never a command line from the caller.
+   */
+  CompletableFuture<CommandResult> run(CommandSpec command);
 
   /** Reports progress to the client (when it asked for progress); quick, never blocks. */
   void progress(String message);

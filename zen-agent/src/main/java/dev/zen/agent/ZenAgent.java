@@ -61,7 +61,8 @@ public final class ZenAgent implements AutoCloseable {
         gateway.getClass().getSimpleName(), store.getClass().getSimpleName());
     AgentServices services = new AgentServices(gateway, new ModelDirectory(builder.models, gateway, builder.clock),
         store, options, builder.executor, builder.clock, rules,
-        new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor), info);
+        new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor),
+        builder.commands != null ? builder.commands : RemoteExecutor.local(builder.executor), info);
     this.engine = new AgentEngine(services, offered.values());
   }
 
@@ -142,7 +143,7 @@ public final class ZenAgent implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private final List<ZenTool> ownTools = new ArrayList<>();
     private CliClients cliClients = CliClients.bundled();
-    private @Nullable RemoteExecutor remoteExecutor;
+    private @Nullable RemoteExecutor commands;
     private Function<String, RemoteExecutor> remoteHosts = host -> {
       throw new IllegalStateException("no SSH executor is configured for CLI clients that name a host ('" + host
           + "'): give the agent one with ZenAgent.Builder.remoteHosts");
@@ -160,12 +161,11 @@ public final class ZenAgent implements AutoCloseable {
     }
 
     /**
-     * Runs commands of tools on this machine (clink's CLIs without a host); default
-     * {@link RemoteExecutor#local(java.util.concurrent.Executor)} on the agent's executor. The caller keeps
-     * ownership.
+     * Where tools run the commands they compose on this machine (precommit's git, clink's CLIs that
+     * name no host): default local processes on the agent's executor. The caller keeps ownership.
      */
-    public Builder remoteExecutor(RemoteExecutor executor) {
-      this.remoteExecutor = Objects.requireNonNull(executor, "executor");
+    public Builder remoteExecutor(RemoteExecutor commands) {
+      this.commands = Objects.requireNonNull(commands, "commands");
       return this;
     }
 
@@ -240,7 +240,7 @@ public final class ZenAgent implements AutoCloseable {
       }
       Map<String, ZenTool> offered = new LinkedHashMap<>();
       BuiltInTools.ToolSetup setup = new BuiltInTools.ToolSetup(cliClients,
-          remoteExecutor != null ? remoteExecutor : RemoteExecutor.local(executor), remoteHosts);
+          commands != null ? commands : RemoteExecutor.local(executor), remoteHosts);
       List<ZenTool> builtIns = BuiltInTools.all(setup);
       for (ZenTool tool : builtIns) {
         if (options.offers(tool.name())) {

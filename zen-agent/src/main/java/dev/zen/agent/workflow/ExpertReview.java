@@ -53,19 +53,20 @@ final class ExpertReview {
   }
 
   CompletableFuture<ToolOutcome> run() {
-    String request = request();
-    CompletableFuture<Void> files = context.attachFiles(List.copyOf(work.relevantFiles), request)
-        .thenCompose(loaded -> context.attachImages(List.copyOf(work.images)));
-    CompletableFuture<ToolOutcome> outcome = files.handle((loaded, error) -> error).thenCompose(error -> {
-      if (error != null) {
-        Throwable cause = Futures.unwrap(error);
-        if (cause instanceof InvalidRequestException invalid) {
-          return CompletableFuture.completedFuture(ToolOutcome.error(invalid.getMessage()));
-        }
-        return CompletableFuture.failedFuture(cause);
+    CompletableFuture<String> requesting = tool.expertContext(context, state).thenApply(this::request);
+    CompletableFuture<String> files = requesting.thenCompose(request ->
+        context.attachFiles(List.copyOf(work.relevantFiles), request)
+            .thenCompose(loaded -> context.attachImages(List.copyOf(work.images)))
+            .thenApply(loaded -> request));
+    CompletableFuture<ToolOutcome> outcome = files.handle((request, error) -> {
+      if (error == null) {
+        return ask(request);
       }
-      return ask(request);
-    });
+      Throwable cause = Futures.unwrap(error);
+      return cause instanceof InvalidRequestException invalid
+          ? CompletableFuture.completedFuture(ToolOutcome.error(invalid.getMessage()))
+          : CompletableFuture.<ToolOutcome>failedFuture(cause);
+    }).thenCompose(next -> next);
     return Futures.cancelling(outcome, files);
   }
 
@@ -151,8 +152,8 @@ final class ExpertReview {
   }
 
   /** The expert's request: the work summary, the tool's extra sections, its closing instruction. */
-  String request() {
-    StringBuilder text = new StringBuilder(Responses.workSummary(tool.name(), state, work));
+  String request(String extra) {
+    StringBuilder text = new StringBuilder(Responses.workSummary(tool.name(), state, work)).append(extra);
     if ("almost_certain".equals(work.confidence) && tool.name().equals("debug")) {
       text.append("=== ALMOST CERTAIN ===\nThe agent is almost certain of its hypothesis. Confirm or refute it with "
           + "evidence from the code; do not simply agree.\n\n");

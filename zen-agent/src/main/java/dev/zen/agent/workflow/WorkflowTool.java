@@ -6,6 +6,7 @@ import dev.zen.agent.ToolContext;
 import dev.zen.agent.ToolOutcome;
 import dev.zen.agent.ZenTool;
 import dev.zen.gateway.ToolCategory;
+import dev.zen.internal.Futures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,26 +102,31 @@ class WorkflowTool extends ZenTool {
   @Override
   protected final CompletableFuture<ToolOutcome> run(ToolContext context) {
     ToolArguments args = context.arguments();
+    Optional<WorkflowState> saved = context.state(WorkflowStateCodec.INSTANCE);
+    if (saved.isPresent() && !saved.get().steps().isEmpty()) {
+      return proceed(context, saved.get());
+    }
+    List<String> missing = definition.step1Required().stream().filter(name -> !has(args, name)).toList();
+    if (!missing.isEmpty()) {
+      return done(ToolOutcome.error(name() + " needs " + String.join(", ", missing) + " on its first step ("
+          + describeRequirement(missing) + "). Call step 1 again with " + (missing.size() == 1 ? "it" : "them") + "."));
+    }
+    Map<String, Object> configuration = new LinkedHashMap<>();
+    for (String field : definition.configuration()) {
+      if (args.has(field)) {
+        configuration.put(field, args.asMap().get(field));
+      }
+    }
+    WorkflowState started = WorkflowState.start(context.prompt(), configuration);
+    CompletableFuture<@Nullable ToolOutcome> check = checkFirstStep(context);
+    return Futures.cancelling(check.thenCompose(refusal -> refusal != null ? done(refusal) : proceed(context, started)),
+        check);
+  }
+
+  private CompletableFuture<ToolOutcome> proceed(ToolContext context, WorkflowState state) {
+    ToolArguments args = context.arguments();
     int stepNumber = args.integer("step_number").orElseThrow();
     boolean finalStep = !args.bool("next_step_required").orElseThrow();
-    Optional<WorkflowState> saved = context.state(WorkflowStateCodec.INSTANCE);
-    WorkflowState state;
-    if (saved.isEmpty() || saved.get().steps().isEmpty()) {
-      List<String> missing = definition.step1Required().stream().filter(name -> !has(args, name)).toList();
-      if (!missing.isEmpty()) {
-        return done(ToolOutcome.error(name() + " needs " + String.join(", ", missing) + " on its first step ("
-            + describeRequirement(missing) + "). Call step 1 again with " + (missing.size() == 1 ? "it" : "them") + "."));
-      }
-      Map<String, Object> configuration = new LinkedHashMap<>();
-      for (String field : definition.configuration()) {
-        if (args.has(field)) {
-          configuration.put(field, args.asMap().get(field));
-        }
-      }
-      state = WorkflowState.start(context.prompt(), configuration);
-    } else {
-      state = saved.get();
-    }
     ToolOutcome early = beforeStep(context, state, stepNumber);
     if (early != null) {
       return done(early);
@@ -202,7 +208,17 @@ class WorkflowTool extends ZenTool {
     return new Recorded(state.withSteps(steps, setAside));
   }
 
-  // ---- hooks for planner, tracer, docgen
+  // ---- hooks for planner, tracer, docgen, precommit
+
+  /** A refusal of a new workflow's first step found by checking the world (precommit: a git work tree), or null. */
+  CompletableFuture<@Nullable ToolOutcome> checkFirstStep(ToolContext context) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** More for the expert than the work summary (precommit: the change set it collects), or the empty string. */
+  CompletableFuture<String> expertContext(ToolContext context, WorkflowState state) {
+    return CompletableFuture.completedFuture("");
+  }
 
   /** An answer before the step is recorded (tracer's mode selection), or null to go on. */
   @Nullable ToolOutcome beforeStep(ToolContext context, WorkflowState state, int stepNumber) {

@@ -15,7 +15,7 @@ public final class WorkflowTools {
   /** A new instance of each workflow tool. */
   public static List<ZenTool> all() {
     return List.of(new WorkflowTool(Definitions.thinkdeep()), new PlannerTool(),
-        new WorkflowTool(Definitions.codereview()), new WorkflowTool(Definitions.precommit()),
+        new WorkflowTool(Definitions.codereview()), new PrecommitTool(),
         new WorkflowTool(Definitions.debug()), new WorkflowTool(Definitions.secaudit()), new DocGenTool(),
         new WorkflowTool(Definitions.analyze()), new WorkflowTool(Definitions.refactor()), new TracerTool(),
         new WorkflowTool(Definitions.testgen()));

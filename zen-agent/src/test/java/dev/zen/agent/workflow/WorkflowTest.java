@@ -195,6 +195,7 @@ class WorkflowTest {
           "confidence", "complete", "relevant_files", List.of(file.toString())));
       ToolResult internal = call(agent, "codereview", with(step(1, 1, false, "Review B", "fine"),
           "review_validation_type", "internal", "relevant_files", List.of(file.toString())));
+      assertThat(new ProcessBuilder("git", "init", "-q", dir.toString()).start().waitFor()).isZero();
       ToolResult precommit = call(agent, "precommit", with(step(1, 1, false, "Check changes", "fine"),
           "precommit_type", "internal", "path", dir.toString()));
 
