@@ -56,9 +56,8 @@ public final class ClinkTool extends ZenTool {
    * @param hosts the executor for a client's {@code host} (an SSH target or alias)
    */
   public ClinkTool(CliClients clients, RemoteExecutor local, Function<String, RemoteExecutor> hosts) {
-    super("clink", "Forward a prompt to another AI command-line client (" + describe(clients) + ") with an optional "
-        + "role, and return its answer: a second opinion from a CLI's subscription, or a sub-agent with its own "
-        + "context that uses its own tools. Continue with continuation_id.", params(clients));
+    super("clink", "Run another AI CLI (" + describe(clients) + ") on the prompt, optionally in a role, and return its "
+        + "answer.", params(clients));
     this.clients = Objects.requireNonNull(clients, "clients");
     this.local = Objects.requireNonNull(local, "local");
     this.hosts = Objects.requireNonNull(hosts, "hosts");
@@ -71,14 +70,13 @@ public final class ClinkTool extends ZenTool {
   private static List<ToolParam> params(CliClients clients) {
     List<String> names = clients.names();
     List<String> roles = clients.roles();
+    // No descriptions: the enums speak for themselves, and the tool list has a size budget.
     ToolParam cli = names.isEmpty()
-        ? ToolParam.string("cli_name", false, "The CLI client to run (none is configured)")
-        : ToolParam.oneOf("cli_name", false, "The CLI client to run; default "
-            + defaultClient(names) + ".", names.toArray(String[]::new));
+        ? ToolParam.string("cli_name", false, null)
+        : ToolParam.oneOf("cli_name", false, null, names.toArray(String[]::new));
     ToolParam role = roles.isEmpty()
-        ? ToolParam.string("role", false, "The role preset; default 'default'.")
-        : ToolParam.oneOf("role", false, "The role preset (system prompt and arguments); default 'default'.",
-            roles.toArray(String[]::new));
+        ? ToolParam.string("role", false, null)
+        : ToolParam.oneOf("role", false, null, roles.toArray(String[]::new));
     return List.of(ToolParam.PROMPT, cli, role, ToolParam.FILES, ToolParam.IMAGES, ToolParam.CONTINUATION);
   }
 
@@ -89,6 +87,17 @@ public final class ClinkTool extends ZenTool {
   @Override
   protected boolean usesModel() {
     return false;
+  }
+
+  @Override
+  protected String title() {
+    return "CLI link";
+  }
+
+  /** The CLIs reach their model providers (and, for a client with a host, another machine). */
+  @Override
+  protected boolean openWorld() {
+    return true;
   }
 
   /** Files are passed to the CLI as references (path, size, time), not loaded: it reads them itself. */
