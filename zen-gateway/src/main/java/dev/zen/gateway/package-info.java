@@ -4,9 +4,9 @@
  * limits, and choosing which model to ask.
  *
  * <ul>
- *   <li>{@link dev.zen.gateway.langchain4j.OpenAiCompatibleGateway}: OpenAI, LiteLLM, Bifrost,
+ *   <li>{@code dev.zen.gateway.langchain4j.OpenAiCompatibleGateway} (zen-gateway-langchain4j): OpenAI, LiteLLM, Bifrost,
  *       OpenRouter, vLLM, Ollama... (base URL, API key, headers; one pooled HTTP client).
- *   <li>{@link dev.zen.gateway.langchain4j.LangChain4jGateway}: any langchain4j {@code ChatModel} /
+ *   <li>{@code dev.zen.gateway.langchain4j.LangChain4jGateway} (zen-gateway-langchain4j): any langchain4j {@code ChatModel} /
  *       {@code StreamingChatModel}.
  *   <li>{@link dev.zen.gateway.GatewayResilience}: per-attempt timeout, retries with
  *       exponential backoff, jitter and {@code Retry-After}, and a per-gateway concurrency limit,
