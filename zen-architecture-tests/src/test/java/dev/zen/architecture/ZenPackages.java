@@ -30,10 +30,9 @@ final class ZenPackages {
 
   /**
    * The only package whose classes may read environment variables: the runnable MCP server's
-   * configuration. Tighten to {@code "dev.zen.mcp.server.."} once the server application moves
-   * there (issue 8: zen-mcp-adapter becomes a library plus a thin server app).
+   * configuration. The adapter library itself (dev.zen.mcp) takes everything through its builder.
    */
-  static final String ENVIRONMENT_READER = MCP;
+  static final String ENVIRONMENT_READER = "dev.zen.mcp.server..";
 
   /** The JDK, as far as Zen's modules use it ({@code com.sun.net.httpserver} is jdk.httpserver). */
   static final String[] JDK = {"java..", "javax..", "com.sun.net.httpserver.."};
