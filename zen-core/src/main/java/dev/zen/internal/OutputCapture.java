@@ -1,14 +1,15 @@
 package dev.zen.internal;
 
-import dev.zen.spi.OutputListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the first {@code limit} bytes of one output stream of a command, flags whether more came,
- * and reports the kept bytes line by line to an {@link OutputListener}. Bytes past the limit are
+ * and reports the kept bytes line by line to a consumer (the executors adapt it to their
+ * {@code OutputListener}; this package depends on no SPI type). Bytes past the limit are
  * counted and dropped, so the reader keeps draining and the command never blocks on a full pipe
  * or an exhausted SSH window. Fed by one reader at a time (not thread-safe); {@link #finish()}
  * reports the last unterminated line.
@@ -17,21 +18,25 @@ public final class OutputCapture {
   private static final Logger log = LoggerFactory.getLogger(OutputCapture.class);
 
   private final int limit;
-  private final OutputListener.Stream stream;
-  private final OutputListener listener;
+  private final String name;
+  private final Consumer<String> lines;
   private byte[] kept;
   private int size;
   private int lineStart;
   private boolean truncated;
   private boolean finished;
 
-  public OutputCapture(int limit, OutputListener.Stream stream, OutputListener listener) {
+  /**
+   * @param name the stream's name, for the log when the consumer fails
+   * @param lines receives each kept line without its terminator, decoded as UTF-8
+   */
+  public OutputCapture(int limit, String name, Consumer<String> lines) {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be > 0, was " + limit);
     }
     this.limit = limit;
-    this.stream = stream;
-    this.listener = listener;
+    this.name = name;
+    this.lines = lines;
     this.kept = new byte[Math.min(limit, 8192)];
   }
 
@@ -83,9 +88,9 @@ public final class OutputCapture {
     int end = to > from && kept[to - 1] == '\r' ? to - 1 : to;
     String line = new String(kept, from, end - from, StandardCharsets.UTF_8);
     try {
-      listener.onLine(stream, line);
+      lines.accept(line);
     } catch (RuntimeException e) {
-      log.warn("an output listener failed on a {} line; the command goes on", stream, e);
+      log.warn("an output listener failed on a {} line; the command goes on", name, e);
     }
   }
 }

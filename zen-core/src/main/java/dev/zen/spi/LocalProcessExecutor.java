@@ -53,8 +53,8 @@ final class LocalProcessExecutor implements RemoteExecutor {
     CompletableFuture<OutputCapture> stderr;
     try {
       writeStdin(process, command.stdin());
-      stdout = drain(process.getInputStream(), new OutputCapture(command.outputLimitBytes(), OutputListener.Stream.STDOUT, listener));
-      stderr = drain(process.getErrorStream(), new OutputCapture(command.outputLimitBytes(), OutputListener.Stream.STDERR, listener));
+      stdout = drain(process.getInputStream(), new OutputCapture(command.outputLimitBytes(), "stdout", line -> listener.onLine(OutputListener.Stream.STDOUT, line)));
+      stderr = drain(process.getErrorStream(), new OutputCapture(command.outputLimitBytes(), "stderr", line -> listener.onLine(OutputListener.Stream.STDERR, line)));
     } catch (RejectedExecutionException e) {
       // Nobody would read the pipes or wait for the exit: do not leave the process running.
       kill(process);

@@ -2,7 +2,6 @@ package dev.zen.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zen.spi.OutputListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +10,10 @@ import org.junit.jupiter.api.Test;
 class OutputCaptureTest {
 
   private final List<String> lines = new ArrayList<>();
-  private final OutputListener listener = (stream, line) -> lines.add(stream + ":" + line);
 
   @Test
   void lines_split_across_reads_are_reported_whole_without_their_terminators() {
-    OutputCapture capture = new OutputCapture(1024, OutputListener.Stream.STDOUT, listener);
+    OutputCapture capture = new OutputCapture(1024, "stdout", line -> lines.add("STDOUT:" + line));
 
     feed(capture, "first li");
     feed(capture, "ne\r\nsecond\nthi");
@@ -31,7 +29,7 @@ class OutputCaptureTest {
 
   @Test
   void bytes_past_the_limit_are_dropped_flagged_and_never_reported() {
-    OutputCapture capture = new OutputCapture(8, OutputListener.Stream.STDERR, listener);
+    OutputCapture capture = new OutputCapture(8, "stderr", line -> lines.add("STDERR:" + line));
 
     feed(capture, "abc\ndefgh\nlost\n");
     feed(capture, "more lost\n");
@@ -44,7 +42,7 @@ class OutputCaptureTest {
 
   @Test
   void a_multi_byte_character_split_between_reads_is_decoded_whole() {
-    OutputCapture capture = new OutputCapture(64, OutputListener.Stream.STDOUT, listener);
+    OutputCapture capture = new OutputCapture(64, "stdout", line -> lines.add("STDOUT:" + line));
     byte[] bytes = "wörld 🌍\n".getBytes(StandardCharsets.UTF_8);
 
     for (byte b : bytes) {
@@ -56,7 +54,7 @@ class OutputCaptureTest {
 
   @Test
   void a_failing_listener_does_not_stop_the_capture() {
-    OutputCapture capture = new OutputCapture(64, OutputListener.Stream.STDOUT, (stream, line) -> {
+    OutputCapture capture = new OutputCapture(64, "stdout", line -> {
       throw new IllegalStateException("listener bug");
     });
 

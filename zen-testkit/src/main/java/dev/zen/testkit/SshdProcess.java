@@ -1,7 +1,6 @@
 package dev.zen.testkit;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -42,8 +41,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>The binary is the system property {@value #PROPERTY} if set, else {@code /usr/sbin/sshd},
- * else {@code sshd} on the {@code PATH}; {@code ssh-keygen} must be on the {@code PATH}. Without
+ * <p>The binary is the system property {@value #PROPERTY} if set, else the first of
+ * {@code /usr/sbin/sshd}, {@code /usr/local/sbin/sshd}, {@code /usr/bin/sshd}; {@code ssh-keygen}
+ * must be on the {@code PATH}. Without
  * them {@link Builder#start()} fails with a message saying what to install: a missing sshd is a
  * test failure, never a skip. The server accepts public keys only, for the user running the test
  * (as root, it creates the privilege separation directory {@code /run/sshd} when missing). Sessions
@@ -313,15 +313,10 @@ public final class SshdProcess implements AutoCloseable {
       }
       return path;
     }
-    List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/sbin/sshd")));
-    String pathVariable = System.getenv("PATH");
-    if (pathVariable != null) {
-      for (String entry : pathVariable.split(File.pathSeparator)) {
-        if (!entry.isEmpty()) {
-          candidates.add(Path.of(entry, "sshd"));
-        }
-      }
-    }
+    // The usual install locations, not the PATH: sshd lives in sbin, which a user's PATH often
+    // lacks, and the testkit reads no environment.
+    List<Path> candidates = List.of(Path.of("/usr/sbin/sshd"), Path.of("/usr/local/sbin/sshd"),
+        Path.of("/usr/bin/sshd"), Path.of("/opt/homebrew/sbin/sshd"));
     for (Path candidate : candidates) {
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
         // sshd refuses to run from a relative path ("sshd re-exec requires execution with an absolute path").

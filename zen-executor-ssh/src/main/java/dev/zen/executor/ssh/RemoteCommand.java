@@ -71,8 +71,8 @@ final class RemoteCommand {
   RemoteCommand(HostPool pool, CommandSpec spec, OutputListener listener) {
     this.pool = pool;
     this.spec = spec;
-    this.stdout = new OutputCapture(spec.outputLimitBytes(), OutputListener.Stream.STDOUT, listener);
-    this.stderr = new OutputCapture(spec.outputLimitBytes(), OutputListener.Stream.STDERR, listener);
+    this.stdout = new OutputCapture(spec.outputLimitBytes(), "stdout", line -> listener.onLine(OutputListener.Stream.STDOUT, line));
+    this.stderr = new OutputCapture(spec.outputLimitBytes(), "stderr", line -> listener.onLine(OutputListener.Stream.STDERR, line));
     this.pidLine = new PidLine(stderr);
   }
 
