@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Built on langchain4j-open-ai with its own retry loop turned off (it sleeps on the calling
- * thread); add retries, timeouts and a concurrency limit with {@link GatewayResilience}. All calls
+ * thread); add retries, timeouts and a concurrency limit with {@link dev.zen.gateway.GatewayResilience}. All calls
  * share one JDK {@link HttpClient}, so connections are pooled. {@code complete} runs langchain4j's
  * synchronous call on the runtime executor; {@code stream} reads the event stream without holding a
  * thread. Cancelling a returned future aborts the HTTP exchange (the server sees the connection
@@ -276,7 +276,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
 
     /**
      * How long one HTTP request may wait for the response headers; default {@link #DEFAULT_TIMEOUT}.
-     * A streamed answer may take longer in total. Bound whole calls with {@link GatewayResilience}.
+     * A streamed answer may take longer in total. Bound whole calls with {@link dev.zen.gateway.GatewayResilience}.
      */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
