@@ -158,13 +158,17 @@ final class AgentEngine implements AutoCloseable {
         return;
       }
       if (result.isDone()) {
-        if (lease != null) {
-          lease.release();
-        }
+        release(lease);
         return;
       }
       ConversationWrite write = new ConversationWrite(call, services.store(), lease, MAX_LEASE_WAIT, services.executor());
-      conversations.open(write);
+      try {
+        conversations.open(write);
+      } catch (IllegalStateException e) {
+        // The lanes and the lease rule this out; if it happens anyway, fail the call, never hang it.
+        release(lease).whenComplete((released, ignored) -> result.completeExceptionally(e));
+        return;
+      }
       start(call, result, persistentGraph, write);
     });
   }
@@ -216,7 +220,10 @@ final class AgentEngine implements AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     conversations.close(write);
-    ConversationLease lease = write.lease();
+    return release(write.lease());
+  }
+
+  private static CompletableFuture<Void> release(@Nullable ConversationLease lease) {
     return lease == null ? CompletableFuture.completedFuture(null) : lease.release();
   }
 

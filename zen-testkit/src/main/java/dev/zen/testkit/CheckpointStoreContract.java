@@ -551,9 +551,10 @@ public abstract class CheckpointStoreContract extends CheckpointStoreFixture {
     if (!leasesKept()) {
       return;
     }
-    Duration ttl = Duration.ofMillis(400);
+    // Renewed every 20 ms against a 2 s TTL: only a stall of seconds could let it lapse.
+    Duration ttl = Duration.ofSeconds(2);
     assertThat(await(store.lease("t1", "a", ttl))).isTrue();
-    long renewUntil = System.nanoTime() + ttl.multipliedBy(2).toNanos();
+    long renewUntil = System.nanoTime() + Duration.ofMillis(2_500).toNanos();
     while (System.nanoTime() - renewUntil < 0) {
       assertThat(await(store.lease("t1", "a", ttl))).as("renewed by its holder").isTrue();
       assertThat(await(store.lease("t1", "b", ttl))).as("kept from others while renewed").isFalse();
