@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two server processes on one real Redis, each with its own client, continuing one conversation
  * at the same time: the adversarial case of issue 13 (10 concurrent continuations, 4 turns lost).
+ * Within one session the server may start calls in another order than they were sent, so only
+ * exactly-once is asserted here; zen-agent's SharedConversationTest checks each agent's order.
  */
 class SharedRedisServersIT {
   private FakeOpenAiServer fake;
@@ -31,7 +33,7 @@ class SharedRedisServersIT {
 
   @BeforeEach
   void start() {
-    fake = FakeOpenAiServer.builder().models("gpt-5", "gpt-5-mini").latency(Duration.ofMillis(40)).start();
+    fake = FakeOpenAiServer.builder().models("gpt-5", "gpt-5-mini").latency(Duration.ofMillis(150)).start();
     redis = RedisServerProcess.start();
   }
 
@@ -63,6 +65,9 @@ class SharedRedisServersIT {
     CallToolResult opened = chat(first, Map.of("prompt", "start")).get(60, TimeUnit.SECONDS);
     @SuppressWarnings("unchecked")
     String thread = (String) ((Map<String, Object>) opened.structuredContent()).get("continuation_id");
+    // Both processes warm (classes loaded, Redis connected) before the race, so their calls overlap.
+    assertThat(chat(second, Map.of("prompt", "warm", "continuation_id", thread)).get(60, TimeUnit.SECONDS).isError())
+        .isFalse();
 
     List<CompletableFuture<CallToolResult>> calls = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -84,10 +89,10 @@ class SharedRedisServersIT {
         }
       }
     }
-    assertThat(prompts).hasSize(13).doesNotHaveDuplicates().startsWith("start");
+    assertThat(prompts).hasSize(14).doesNotHaveDuplicates().startsWith("start", "warm");
     for (int i = 0; i < 6; i++) {
       assertThat(prompts).contains("one-" + i, "two-" + i);
     }
-    assertThat(fake.chatRequests()).as("one model call per tool call").hasSize(13);
+    assertThat(fake.chatRequests()).as("one model call per tool call").hasSize(14);
   }
 }
