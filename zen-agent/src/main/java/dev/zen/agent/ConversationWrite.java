@@ -7,6 +7,7 @@ import dev.zen.internal.Futures;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -217,8 +218,9 @@ final class ConversationWrite {
 
   /**
    * {@code ours} re-applied onto {@code fresh}: the thread's turns as they are now, then this call's
-   * own (those carrying its id); the conversation's start from the thread, the rest of its meta
-   * from this call; the thread's tool states, with the entries this call changed.
+   * own (those carrying its id); the thread's meta moved on by this call (its time, its tool, its
+   * usage added to the running totals); the thread's tool states, with the entries this call
+   * changed.
    */
   Checkpoint rebase(Checkpoint ours, @Nullable Checkpoint fresh) {
     rebased = true;
@@ -231,12 +233,12 @@ final class ConversationWrite {
       }
     }
     state.put(ConversationState.TURNS, turns);
-    if (ours.state().get(ConversationState.META) instanceof Map<?, ?> meta
-        && now.get(ConversationState.META) instanceof Map<?, ?> current
-        && current.get(ConversationState.CREATED_AT) != null) {
-      Map<Object, Object> merged = new LinkedHashMap<>(meta);
-      merged.put(ConversationState.CREATED_AT, current.get(ConversationState.CREATED_AT));
-      state.put(ConversationState.META, merged);
+    Object ourMeta = ours.state().get(ConversationState.META);
+    if (ourMeta != null) {
+      // The thread's meta as it is now (its start, its running usage totals), moved on by this call.
+      Conversation current = ConversationState.read(call.threadId, true, null, now.get(ConversationState.META));
+      Instant at = ConversationState.read(call.threadId, true, null, ourMeta).updatedAt().orElse(ours.createdAt());
+      state.put(ConversationState.META, ConversationState.meta(current, call.tool.name(), at, call.usage.snapshot()));
     }
     Checkpoint before = base;
     Map<?, ?> baseTools = before != null && before.state().get(AgentFlow.TOOL_STATE) instanceof Map<?, ?> m ? m : Map.of();
