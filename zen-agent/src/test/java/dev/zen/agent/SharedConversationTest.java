@@ -105,6 +105,7 @@ class SharedConversationTest {
       }
     }
     assertThat(requests).as("one model call per call").hasSize(1 + 2 * perAgent);
+    assertThat(modelCalls(redisStore(RedisCheckpointStoreOptions.builder()), thread)).isEqualTo(1 + 2 * perAgent);
   }
 
   @Test
@@ -215,8 +216,10 @@ class SharedConversationTest {
 
     assertThat(slowResult.isError()).as(slowResult.text()).isFalse();
     assertThat(slowResult.structuredContent()).doesNotContainKey("save_warning");
-    assertThat(userTurns(redisStore(RedisCheckpointStoreOptions.builder()), thread)).containsExactly("start", "fast", "slow");
+    RedisCheckpointStore reader = redisStore(RedisCheckpointStoreOptions.builder());
+    assertThat(userTurns(reader, thread)).containsExactly("start", "fast", "slow");
     assertThat(slowGateway.requests).as("the model was asked once per call").hasSize(2);
+    assertThat(modelCalls(reader, thread)).as("the running usage totals keep the fast call's too").isEqualTo(3);
   }
 
   // --- writes that fail or time out after the model answered -----------------------------------------
@@ -368,6 +371,18 @@ class SharedConversationTest {
       }
     }
     return prompts;
+  }
+
+  /** The conversation's running total of model calls, over every model. */
+  private static long modelCalls(CheckpointStore store, String thread) {
+    Checkpoint latest = store.latest(thread).toCompletableFuture().join().orElseThrow();
+    long calls = 0;
+    if (latest.state().get(ConversationState.META) instanceof Map<?, ?> meta && meta.get("usage") instanceof Map<?, ?> byModel) {
+      for (Object totals : byModel.values()) {
+        calls += ((Number) ((Map<?, ?>) totals).get("calls")).longValue();
+      }
+    }
+    return calls;
   }
 
   private static List<String> sequence(String prefix, int count) {
