@@ -155,7 +155,11 @@ public final class RedisCheckpointStoreOptions {
     return commandTimeout;
   }
 
-  /** How long connecting may take (default 2 s). Client setting. */
+  /**
+   * How long connecting may take (default 2 s): the TCP connect, and the handshake after it (TLS,
+   * authentication), which gets the {@link #commandTimeout()} instead when that is longer. Client
+   * setting.
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }

@@ -224,9 +224,16 @@ final class RedisConnector implements AutoCloseable {
     return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new)).thenApply(done -> connection);
   }
 
-  /** The store parsed the URI itself, so setting its default command timeout changes nobody else's. */
+  /**
+   * Sets the URI's timeout, which Lettuce applies to the connection handshake (TLS, HELLO, AUTH)
+   * and to topology refreshes: connecting may take {@code connectTimeout}, or the command timeout
+   * when that is longer, so a short command timeout does not make handshakes (a TLS one on a busy
+   * machine takes a while) fail as "cannot connect". Commands get the command timeout once
+   * connected. The store parsed the URI itself, so this changes nobody else's.
+   */
   private RedisURI withTimeout(RedisURI uri) {
-    uri.setTimeout(options.commandTimeout());
+    Duration connect = options.connectTimeout();
+    uri.setTimeout(connect.compareTo(options.commandTimeout()) >= 0 ? connect : options.commandTimeout());
     return uri;
   }
 

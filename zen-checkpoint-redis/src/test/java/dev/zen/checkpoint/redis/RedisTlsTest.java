@@ -12,6 +12,7 @@ import io.lettuce.core.SslOptions;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /** {@code rediss://}: a real redis-server serving TLS only, with a self-signed test certificate. */
 class RedisTlsTest {
+  /**
+   * These tests are about TLS, not timing: a JVM's first TLS handshake on a loaded machine took
+   * more than the default 2 s, which made a correct store fail as "cannot connect".
+   */
+  private static final RedisCheckpointStoreOptions UNHURRIED = RedisCheckpointStoreOptions.builder()
+      .connectTimeout(Duration.ofSeconds(20)).build();
   private static RedisServerProcess redis;
   private static Path certificate;
 
@@ -39,7 +46,7 @@ class RedisTlsTest {
   @Test
   void a_rediss_uri_verifies_the_server_certificate_by_default() {
     assertThat(redis.uri()).startsWith("rediss://");
-    try (RedisCheckpointStore store = RedisCheckpointStore.builder(redis.uri()).build()) {
+    try (RedisCheckpointStore store = RedisCheckpointStore.builder(redis.uri()).options(UNHURRIED).build()) {
       assertThatThrownBy(() -> store.latest("t").get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).cause().isInstanceOf(ServiceUnavailableException.class)
           .hasMessageContaining("cannot connect to Redis at rediss://127.0.0.1:" + redis.port());
@@ -63,7 +70,8 @@ class RedisTlsTest {
 
   @Test
   void verify_peer_none_in_the_uri_encrypts_without_checking_the_certificate() throws Exception {
-    try (RedisCheckpointStore store = RedisCheckpointStore.builder(redis.uri() + "?verifyPeer=NONE").build()) {
+    try (RedisCheckpointStore store = RedisCheckpointStore.builder(redis.uri() + "?verifyPeer=NONE")
+        .options(UNHURRIED).build()) {
       Checkpoint checkpoint = new Checkpoint("u", "c1", "n", null, Map.of("k", 1), Instant.EPOCH);
       store.put(checkpoint).get(10, TimeUnit.SECONDS);
       assertThat(store.get("u", "c1").get(10, TimeUnit.SECONDS)).contains(checkpoint);
