@@ -425,7 +425,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
       Fault.Kind kind = fault == null ? null : fault.kind;
       Duration interval = kind == Fault.Kind.DRIP ? Objects.requireNonNull(fault.interval) : null;
       boolean gzip = kind == Fault.Kind.GZIP;
-      if (request.stream() && kind != Fault.Kind.PLAIN_JSON) {
+      boolean json = kind == Fault.Kind.PLAIN_JSON
+          || kind == Fault.Kind.ERROR_IN_ANSWER && fault.variant == Fault.ErrorPlacement.JSON_BODY;
+      if (request.stream() && !json) {
         List<byte[]> pieces = streamEvents(request, text, fault);
         if (kind == Fault.Kind.KEEP_ALIVES) {
           List<byte[]> withComments = new ArrayList<>();
@@ -1050,7 +1052,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
        */
       FINISH_REASON_ERROR,
       /** An SSE event named {@code error} ({@code event: error}) carrying the error object. */
-      NAMED_EVENT
+      NAMED_EVENT,
+      /** Plain {@code application/json} {@code {"error": {...}}}, even when a stream was asked for. */
+      JSON_BODY
     }
 
     /** The shapes of an answer that carries no text. */
