@@ -309,7 +309,7 @@ public final class GatewayResilience {
     }
 
     /**
-     * Wait before the first retry and the cap the doubling waits grow to (0 < initial <= max);
+     * Wait before the first retry and the cap the doubling waits grow to ({@code 0 < initial <= max});
      * defaults {@link #DEFAULT_INITIAL_BACKOFF} and {@link #DEFAULT_MAX_BACKOFF}.
      */
     public Builder backoff(Duration initial, Duration max) {

@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  * pick one. Immutable; build one with {@link #builder()} or take {@link #bundled()}.
  *
  * <p>Sources, later ones overriding earlier ones by model name: Zen's bundled catalogue
- * ({@code dev/zen/graph/gateway/models.json}), files the user adds ({@link Builder#addFile}, same
+ * ({@code dev/zen/gateway/models.json}), files the user adds ({@link Builder#addFile}, same
  * format), specs added in code, and the models a gateway lists ({@link #withGatewayModels}), which
  * are usable by their id with conservative defaults ({@link ModelSpec#listedByGateway}). Names and
  * aliases match case-insensitively.

@@ -1,13 +1,12 @@
 /**
- * Model gateways: answering {@link dev.zen.spi.ModelGateway} calls through any OpenAI-compatible
- * endpoint or any langchain4j chat model, asynchronously, with retries, timeouts and concurrency
- * limits, and choosing which model to ask.
+ * What every model gateway shares, without any provider library: resilience around any
+ * {@link dev.zen.spi.ModelGateway} (timeouts, retries, concurrency limits), the model catalogue
+ * and how a name or {@code auto} resolves, and asking several models at once. The gateways that
+ * reach providers live in other modules: {@code zen-gateway-langchain4j} has
+ * {@code OpenAiCompatibleGateway} (OpenAI, LiteLLM, Bifrost, OpenRouter, vLLM, Ollama...) and
+ * {@code LangChain4jGateway} (any langchain4j chat model).
  *
  * <ul>
- *   <li>{@link dev.zen.gateway.langchain4j.OpenAiCompatibleGateway}: OpenAI, LiteLLM, Bifrost,
- *       OpenRouter, vLLM, Ollama... (base URL, API key, headers; one pooled HTTP client).
- *   <li>{@link dev.zen.gateway.langchain4j.LangChain4jGateway}: any langchain4j {@code ChatModel} /
- *       {@code StreamingChatModel}.
  *   <li>{@link dev.zen.gateway.GatewayResilience}: per-attempt timeout, retries with
  *       exponential backoff, jitter and {@code Retry-After}, and a per-gateway concurrency limit,
  *       as an interceptor around any gateway.

@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * gateway.failNext("gpt-5", 2, () -> new RateLimitedException("slow down", null, null));
  * }</pre>
  *
- * <p>For tests over real HTTP use {@link FakeOpenAiServer} instead.
+ * <p>For tests over real HTTP use {@link dev.zen.fake.openai.FakeOpenAiServer} instead.
  */
 public final class ScriptedModelGateway implements ModelGateway {
   private final List<Rule> rules;

@@ -188,4 +188,32 @@ class WorkflowServerIT {
     assertThat(fake.chatRequests()).hasSize(1);
     assertThat(fake.chatRequests().get(0).messages().toString()).isEqualTo(expertAlone);
   }
+
+  @Test
+  void images_and_the_thinking_mode_reach_the_model_as_the_fake_server_receives_them() throws Exception {
+    java.nio.file.Path image = java.nio.file.Files.createTempFile("zen-it-", ".png");
+    try {
+      byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
+      java.nio.file.Files.write(image, png);
+      CallToolResult answer = call(client, "chat", Map.of("prompt", "What is in the picture?", "model", "gpt-5",
+          "images", List.of(image.toString()), "thinking_mode", "max"));
+      CallToolResult refused = call(client, "chat", Map.of("prompt", "And this?", "model", "llama3.2",
+          "images", List.of(image.toString())));
+
+      assertThat(answer.isError()).as(text(answer)).isFalse();
+      com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(fake.chatRequests().get(0).body());
+      com.fasterxml.jackson.databind.JsonNode user = body.at("/messages").get(body.at("/messages").size() - 1);
+      assertThat(user.at("/content/0/type").asText()).isEqualTo("text");
+      assertThat(user.at("/content/1/type").asText()).isEqualTo("image_url");
+      assertThat(user.at("/content/1/image_url/url").asText())
+          .isEqualTo("data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png));
+      assertThat(body.path("reasoning_effort").asText()).isEqualTo("high");
+      assertThat(refused.isError()).isTrue();
+      assertThat(text(refused)).contains("model 'llama3.2' does not accept images");
+      assertThat(fake.chatRequests()).hasSize(1);
+    } finally {
+      java.nio.file.Files.deleteIfExists(image);
+    }
+  }
 }
