@@ -29,7 +29,9 @@ final class ServerJar {
       ServerConfig.CUSTOM_MODEL_NAME, ServerConfig.OPENAI_API_KEY, ServerConfig.OPENROUTER_API_KEY,
       ServerConfig.DEFAULT_MODEL, ServerConfig.DISABLED_TOOLS, ServerConfig.CONVERSATION_TIMEOUT_HOURS,
       ServerConfig.MAX_CONVERSATION_TURNS, ServerConfig.LOG_LEVEL, ServerConfig.REDIS_URL,
-      ServerConfig.ZEN_DEMO_LATENCY_MS, ServerConfig.ZEN_MAX_CONCURRENT_CALLS, "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+      ServerConfig.ZEN_DEMO_LATENCY_MS, ServerConfig.ZEN_MAX_CONCURRENT_CALLS, ServerConfig.ZEN_CONNECT_TIMEOUT_SECONDS,
+      ServerConfig.ZEN_FIRST_BYTE_TIMEOUT_SECONDS, ServerConfig.ZEN_IDLE_TIMEOUT_SECONDS,
+      ServerConfig.ZEN_CALL_TIMEOUT_SECONDS, "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
   private ServerJar() {}
 
