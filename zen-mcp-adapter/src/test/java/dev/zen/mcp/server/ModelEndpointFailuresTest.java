@@ -96,6 +96,28 @@ class ModelEndpointFailuresTest {
   }
 
   @Test
+  void consensus_never_synthesises_empty_answers() throws Exception {
+    ZenRuntime runtime = runtime();
+    Map<String, Object> arguments = Map.of("prompt", "Should we adopt virtual threads?", "models", List.of(
+        Map.of("model", "gpt-5", "stance", "for"), Map.of("model", "o3", "stance", "against")));
+    fake.failNext(1, "o3", Fault.emptyAnswer(Fault.EmptyAnswer.EMPTY_CHOICES));
+
+    ToolResult oneEmpty = runtime.agent().call(ToolCall.of("consensus", arguments)).get(30, TimeUnit.SECONDS);
+    String synthesisPrompt = fake.chatRequests().get(fake.chatRequests().size() - 1).messages().toString();
+    fake.clearRecords();
+    fake.failNext(1, "gpt-5", Fault.emptyAnswer(Fault.EmptyAnswer.NULL_CONTENT));
+    fake.failNext(1, "o3", Fault.finishReason("content_filter", 0));
+    ToolResult allEmpty = runtime.agent().call(ToolCall.of("consensus", arguments)).get(30, TimeUnit.SECONDS);
+
+    assertThat(oneEmpty.isError()).isFalse();
+    assertThat(oneEmpty.text()).contains("no choices");
+    assertThat(synthesisPrompt).contains("no answer");
+    assertThat(allEmpty.isError()).isTrue();
+    assertThat(allEmpty.text()).contains("no text").contains("content filter");
+    assertThat(fake.chatRequests()).hasSize(2);
+  }
+
+  @Test
   void error_texts_name_the_servers_variables_and_never_a_java_builder() throws Exception {
     ZenRuntime runtime = runtime(ServerConfig.CUSTOM_API_KEY, "sk-wrong");
     fake.failNext(1, Fault.unauthorized());
