@@ -18,6 +18,8 @@ import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.GatewayInterceptor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
@@ -28,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -198,7 +201,7 @@ final class ResilienceInterceptor implements GatewayInterceptor {
 
   /** "raise X or Y" for the settings the reader can change, or the empty string. */
   private String raise(SettingNames.Setting... settings) {
-    java.util.List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (SettingNames.Setting setting : settings) {
       options.settingNames().of(setting).ifPresent(names::add);
     }
@@ -216,7 +219,7 @@ final class ResilienceInterceptor implements GatewayInterceptor {
     private final TraceContext trace;
     /** Whether Failsafe scheduled the call's start yet (on the caller's thread, always first). */
     private volatile boolean started;
-    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger count = new AtomicInteger();
     private volatile @Nullable Throwable lastFailure;
 
     Attempts(Call call, TraceContext trace) {

@@ -427,7 +427,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       boolean gzip = kind == Fault.Kind.GZIP;
       boolean json = kind == Fault.Kind.PLAIN_JSON
           || kind == Fault.Kind.ERROR_IN_ANSWER && fault.variant == Fault.ErrorPlacement.JSON_BODY;
-      if (request.stream() && !json) {
+      if ((request.stream() || kind == Fault.Kind.ALWAYS_STREAM) && !json) {
         List<byte[]> pieces = streamEvents(request, text, fault);
         if (kind == Fault.Kind.KEEP_ALIVES) {
           List<byte[]> withComments = new ArrayList<>();
@@ -514,7 +514,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       }
       String finish = kind == Fault.Kind.FINISH_REASON ? (String) fault.variant : "stop";
       events.add(event(chunk(request, model, JSON.createObjectNode(), finish)));
-      if (request.includeUsage()) {
+      if (request.includeUsage() || kind == Fault.Kind.ALWAYS_STREAM) {
         events.add(event(bytes(usageChunk(request, model, String.join("", sent), true))));
       }
       if (kind != Fault.Kind.NO_DONE) {
@@ -1027,6 +1027,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       FINISH_REASON,
       EMPTY,
       PLAIN_JSON,
+      ALWAYS_STREAM,
       HTML,
       REDIRECT,
       NO_DONE,
@@ -1214,6 +1215,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** A plain JSON completion ({@code application/json}) even when the request asked for a stream. */
     public static Fault plainJson() {
       return of(Kind.PLAIN_JSON);
+    }
+
+    /** An event stream even when the request asked for plain JSON (no {@code "stream": true}). */
+    public static Fault alwaysStream() {
+      return of(Kind.ALWAYS_STREAM);
     }
 
     /** An HTML page (a login page, a proxy's notice) with {@code status}, as to a wrong base URL. */

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * parser sees it. langchain4j reads the documented shape; gateways in the wild send errors inside
  * a 200 answer, {@code content} as an array of parts, plain JSON where a stream was asked for, and
  * answers without text. Here an error becomes an {@link InBandErrorException}, an answer without
- * usable text an {@link UnusableAnswerException}, and a valid answer in an unusual form the
- * documented one. What is not JSON at all passes through unchanged, so that a malformed body still
+ * usable text an {@link UnusableAnswerException}, and a valid answer in an unusual form (parts,
+ * a stream where JSON was asked for, JSON where a stream was) the documented one. What is not JSON at all passes through unchanged, so that a malformed body still
  * fails in langchain4j as before (retriable: it was never a readable answer).
  */
 final class OpenAiWire {
@@ -37,6 +37,10 @@ final class OpenAiWire {
    * @throws UnusableAnswerException when it holds no usable text, or is not an OpenAI answer
    */
   static byte[] completion(byte[] body, @Nullable String contentType) throws IOException {
+    if (isEventStream(body, contentType)) {
+      body = fromEvents(body);
+      contentType = "application/json";
+    }
     JsonNode root = parse(body, contentType);
     if (!(root instanceof ObjectNode object)) {
       return body;
@@ -80,6 +84,96 @@ final class OpenAiWire {
       events.add(JSON.writeValueAsString(usage));
     }
     return events;
+  }
+
+  /** Whether a body is server-sent events: labelled so, or starting like them. */
+  static boolean isEventStream(byte[] body, @Nullable String contentType) {
+    if (contentType != null && contentType.toLowerCase(Locale.ROOT).contains("event-stream")) {
+      return true;
+    }
+    int first = firstNonWhitespace(body);
+    if (first < 0) {
+      return false;
+    }
+    String start = new String(body, first, Math.min(body.length - first, 6), StandardCharsets.UTF_8);
+    return start.startsWith("data:") || start.startsWith("event:") || start.startsWith(":");
+  }
+
+  /**
+   * The JSON completion a whole event stream stands for, for an endpoint that streamed although
+   * plain JSON was asked for: the text of every delta, the last finish reason, the usage.
+   *
+   * @throws InBandErrorException when an event reports an error
+   * @throws TruncatedStreamException when the stream ends with neither {@code [DONE]} nor a finish reason
+   */
+  static byte[] fromEvents(byte[] body) throws IOException {
+    Inspector inspector = new Inspector();
+    StringBuilder text = new StringBuilder();
+    ObjectNode completion = JSON.createObjectNode();
+    JsonNode usage = null;
+    boolean done = false;
+    int events = 0;
+    String name = null;
+    StringBuilder data = new StringBuilder();
+    boolean sawData = false;
+    List<String> lines = new ArrayList<>(new String(body, StandardCharsets.UTF_8).lines().toList());
+    lines.add("");
+    for (String line : lines) {
+      if (!line.isEmpty()) {
+        if (line.startsWith("event:")) {
+          name = line.substring("event:".length()).strip();
+        } else if (line.startsWith("data:")) {
+          String content = line.substring("data:".length());
+          data.append(sawData ? "\n" : "").append(content.startsWith(" ") ? content.substring(1) : content);
+          sawData = true;
+        }
+        continue;
+      }
+      if (!sawData) {
+        name = null;
+        continue;
+      }
+      String payload = data.toString();
+      String eventName = name;
+      data.setLength(0);
+      sawData = false;
+      name = null;
+      events++;
+      if (payload.strip().equals("[DONE]")) {
+        done = true;
+        break;
+      }
+      JsonNode chunk = JSON.readTree(inspector.event(eventName, payload));
+      if (chunk == null || !chunk.isObject()) {
+        continue;
+      }
+      for (String field : List.of("id", "created", "model", "system_fingerprint")) {
+        if (!completion.has(field) && chunk.hasNonNull(field)) {
+          completion.set(field, chunk.get(field));
+        }
+      }
+      for (JsonNode choice : chunk.path("choices")) {
+        JsonNode content = choice.path("delta").path("content");
+        if (content.isTextual()) {
+          text.append(content.asText());
+        }
+      }
+      if (chunk.hasNonNull("usage")) {
+        usage = chunk.get("usage");
+      }
+    }
+    if (!done && !inspector.finished()) {
+      throw new TruncatedStreamException(java.net.URI.create("about:event-stream"), events);
+    }
+    inspector.finish();
+    completion.put("object", "chat.completion");
+    ObjectNode choice = completion.putArray("choices").addObject().put("index", 0);
+    choice.putObject("message").put("role", "assistant").put("content", text.toString());
+    choice.put("finish_reason", inspector.finishReason());
+    if (usage != null) {
+      completion.set("usage", usage);
+    }
+    return JSON.writeValueAsBytes(completion);
   }
 
   /**
@@ -157,6 +251,10 @@ final class OpenAiWire {
 
     long contentChars() {
       return contentChars;
+    }
+
+    @Nullable String finishReason() {
+      return finishReason;
     }
 
     /**

@@ -285,6 +285,17 @@ class HostileGatewayTest {
     assertThat(server.chatRequests()).hasSize(1);
   }
 
+  @Test
+  void an_event_stream_in_place_of_a_json_answer_is_the_answer_paid_for_once() {
+    server.failNext(5, Fault.alwaysStream());
+
+    ChatReply reply = resilient(gateway).complete(ChatRequest.of("gpt-5", "the fox")).join();
+
+    assertThat(reply.text()).isEqualTo(ANSWER);
+    assertThat(reply.usage()).isEqualTo(new TokenUsage(2, 9));
+    assertThat(server.chatRequests()).hasSize(1);
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(Mode.class)
   void an_html_page_with_status_200_is_reported_as_such_and_not_retried(Mode mode) {
