@@ -437,7 +437,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
           }
           pieces = withComments;
         }
-        send(exchange, streamHeaders(), pieces, gzip, interval == null ? chunkInterval : interval, interval != null);
+        send(exchange, streamHeaders(), pieces, gzip, interval == null ? chunkInterval : interval, interval != null,
+            kind != Fault.Kind.DONE_THEN_HOLD);
         return;
       }
       if (kind == Fault.Kind.TRUNCATED) {
@@ -447,7 +448,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
       }
       byte[] body = jsonAnswer(request, text, fault);
       if (gzip || interval != null) {
-        send(exchange, jsonHeaders(), List.of(body), gzip, interval == null ? Duration.ZERO : interval, interval != null);
+        send(exchange, jsonHeaders(), List.of(body), gzip, interval == null ? Duration.ZERO : interval, interval != null,
+            true);
       } else {
         exchange.respond(200, jsonHeaders(), body);
       }
@@ -646,7 +648,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
      * so it can be read as it arrives), and one byte at a time when {@code dripping}.
      */
     private void send(FakeHttpLoop.Exchange exchange, Map<String, String> headers, List<byte[]> pieces, boolean gzip,
-        Duration interval, boolean dripping) {
+        Duration interval, boolean dripping, boolean end) {
       Map<String, String> all = new LinkedHashMap<>(headers);
       List<byte[]> out = pieces;
       if (gzip) {
@@ -663,21 +665,26 @@ public final class FakeOpenAiServer implements AutoCloseable {
         out = bytes;
       }
       exchange.startChunked(200, all);
-      emit(exchange, out, 0, interval);
+      emit(exchange, out, 0, interval, end);
     }
 
-    private void emit(FakeHttpLoop.Exchange exchange, List<byte[]> events, int from, Duration interval) {
+    /** Writes {@code events} from {@code from}, {@code interval} apart; ends the body when {@code end}. */
+    private void emit(FakeHttpLoop.Exchange exchange, List<byte[]> events, int from, Duration interval, boolean end) {
       int index = from;
       while (index < events.size() && exchange.isOpen()) {
         exchange.writeChunk(events.get(index++));
         if (!interval.isZero() && index < events.size()) {
           int next = index;
           exchange.connection.flush();
-          loop.schedule(interval.toNanos(), () -> emit(exchange, events, next, interval));
+          loop.schedule(interval.toNanos(), () -> emit(exchange, events, next, interval, end));
           return;
         }
       }
-      exchange.endChunked();
+      if (end) {
+        exchange.endChunked();
+      } else {
+        exchange.connection.flush();
+      }
     }
 
     private byte[] completion(RecordedRequest request, String text) {
@@ -1031,6 +1038,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       HTML,
       REDIRECT,
       NO_DONE,
+      DONE_THEN_HOLD,
       CONTENT_PARTS,
       GZIP,
       KEEP_ALIVES,
@@ -1244,6 +1252,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** A complete stream (finish reason {@code stop} and usage) that ends without {@code data: [DONE]}. */
     public static Fault withoutDone() {
       return of(Kind.NO_DONE);
+    }
+
+    /**
+     * A complete stream, {@code [DONE]} included, whose body is then held open (its last chunk
+     * never comes) until the client leaves.
+     */
+    public static Fault doneThenHold() {
+      return of(Kind.DONE_THEN_HOLD);
     }
 
     /**

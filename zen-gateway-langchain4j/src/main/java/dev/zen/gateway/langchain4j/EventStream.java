@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *       {@code finish_reason}; a body that ends with neither is a truncated answer
  *       ({@link TruncatedStreamException}). A complete answer without text fails the call
  *       ({@link UnusableAnswerException}). After {@code [DONE]} the listener is told when the body
- *       ends (the connection is then back in the pool), or after the idle timeout when the
+ *       ends (the connection is then back in the pool), or {@link #DONE_GRACE} later when the
  *       endpoint keeps it open.
  *   <li>Every piece resets the idle timer: keep-alive comments keep a thinking model's answer alive,
  *       silence ends it ({@link IdleTimeoutException}).
@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
 final class EventStream implements BodySubscriber<byte[]> {
   private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
   private static final byte[] NONE = new byte[0];
+  /**
+   * How long the end of the body may lag behind {@code [DONE]}. A sane endpoint ends it at once
+   * (the listener is told then, when the connection is back in the pool); one that holds it open
+   * delays the answer this long, not an idle timeout.
+   */
+  static final Duration DONE_GRACE = Duration.ofSeconds(1);
 
   private enum Mode { UNDECIDED, EVENTS, JSON, OTHER }
 
@@ -80,6 +86,7 @@ final class EventStream implements BodySubscriber<byte[]> {
    * from any sane endpoint: by then the connection is back in the pool for the next call.
    */
   private volatile boolean done;
+  private volatile @Nullable IdleTimer afterDone;
 
   EventStream(URI uri, ResponseInfo info, Events events, @Nullable Duration idleTimeout) {
     this.uri = uri;
@@ -145,6 +152,10 @@ final class EventStream implements BodySubscriber<byte[]> {
     if (idle != null) {
       idle.stop();
     }
+    IdleTimer grace = afterDone;
+    if (grace != null) {
+      grace.stop();
+    }
     try {
       decoder().finish();
       if (!ended.get()) {
@@ -158,19 +169,26 @@ final class EventStream implements BodySubscriber<byte[]> {
     result.complete(NONE);
   }
 
-  /**
-   * Nothing arrived for the idle timeout: a failure, unless {@code [DONE]} already came and only
-   * the end of the body is missing, in which case the answer is complete and the connection, which
-   * the endpoint keeps open, is dropped.
-   */
+  /** Nothing arrived for the idle timeout: a failure, unless {@code [DONE]} already came. */
   private void idle(Duration timeout) {
     if (done) {
-      complete();
-      stopReading();
-      result.complete(NONE);
+      endAfterDone();
     } else {
       fail(new IdleTimeoutException(timeout, received));
     }
+  }
+
+  /**
+   * {@code [DONE]} came but the body did not end: the answer is complete, and the connection the
+   * endpoint keeps open is dropped rather than waited for.
+   */
+  private void endAfterDone() {
+    if (ended.get()) {
+      return;
+    }
+    complete();
+    stopReading();
+    result.complete(NONE);
   }
 
   /** Stops reading: the call was cancelled. The listener hears nothing more. */
@@ -300,6 +318,7 @@ final class EventStream implements BodySubscriber<byte[]> {
     eventCount++;
     if ("[DONE]".equals(payload.strip())) {
       done = true;
+      afterDone = new IdleTimer(DONE_GRACE, this::endAfterDone).start();
       return;
     }
     String handedOn = inspector.event(name, payload);
@@ -365,6 +384,10 @@ final class EventStream implements BodySubscriber<byte[]> {
   private void stopReading() {
     if (idle != null) {
       idle.stop();
+    }
+    IdleTimer grace = afterDone;
+    if (grace != null) {
+      grace.stop();
     }
     Flow.Subscription current = subscription;
     if (current != null) {

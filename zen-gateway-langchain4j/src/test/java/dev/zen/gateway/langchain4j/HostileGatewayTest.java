@@ -332,6 +332,18 @@ class HostileGatewayTest {
   }
 
   @Test
+  void a_stream_whose_body_stays_open_after_done_is_answered_at_done_not_at_the_idle_timeout() {
+    server.failNext(1, Fault.doneThenHold());
+    List<ChatChunk> chunks = new CopyOnWriteArrayList<>();
+
+    ChatReply reply = gateway.stream(ChatRequest.of("gpt-5", "the fox"), chunks::add)
+        .orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+
+    assertThat(reply.text()).isEqualTo(ANSWER);
+    assertThat(chunks).hasSize(9);
+  }
+
+  @Test
   void a_stream_that_ends_with_neither_finish_reason_nor_done_is_still_truncated() {
     server.failNext(1, Fault.truncatedStream());
 
