@@ -429,6 +429,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
           || kind == Fault.Kind.ERROR_IN_ANSWER && fault.variant == Fault.ErrorPlacement.JSON_BODY;
       if ((request.stream() || kind == Fault.Kind.ALWAYS_STREAM) && !json) {
         List<byte[]> pieces = streamEvents(request, text, fault);
+        if (kind == Fault.Kind.CRLF) {
+          pieces = pieces.stream().map(piece -> new String(piece, StandardCharsets.UTF_8).replace("\n", "\r\n")
+              .getBytes(StandardCharsets.UTF_8)).toList();
+        }
         if (kind == Fault.Kind.KEEP_ALIVES) {
           List<byte[]> withComments = new ArrayList<>();
           for (byte[] event : pieces) {
@@ -486,6 +490,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
             last.set("error", error);
             events.add(event(bytes(last)));
             events.add(event("[DONE]"));
+          }
+          case OBJECT_ERROR -> {
+            ObjectNode vllm = error.deepCopy().put("object", "error").put("type", "BadRequestError");
+            events.add(event(bytes(vllm)));
           }
           default -> throw new IllegalStateException("unknown placement " + fault.variant);
         }
@@ -579,6 +587,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
         case ERROR_IN_ANSWER -> {
           ObjectNode error = errorObject(fault, model);
+          if (fault.variant == Fault.ErrorPlacement.OBJECT_ERROR) {
+            return bytes(error.deepCopy().put("object", "error").put("type", "BadRequestError"));
+          }
           if (fault.variant != Fault.ErrorPlacement.FINISH_REASON_ERROR) {
             return bytes(JSON.createObjectNode().set("error", error));
           }
@@ -1040,6 +1051,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       NO_DONE,
       DONE_THEN_HOLD,
       CONTENT_PARTS,
+      CRLF,
       GZIP,
       KEEP_ALIVES,
       DRIP,
@@ -1063,7 +1075,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
       /** An SSE event named {@code error} ({@code event: error}) carrying the error object. */
       NAMED_EVENT,
       /** Plain {@code application/json} {@code {"error": {...}}}, even when a stream was asked for. */
-      JSON_BODY
+      JSON_BODY,
+      /**
+       * An event (or JSON body) that is itself the error, as vLLM sends it:
+       * {@code {"object": "error", "message": ..., "type": ..., "code": ...}}.
+       */
+      OBJECT_ERROR
     }
 
     /** The shapes of an answer that carries no text. */
@@ -1268,6 +1285,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
      */
     public static Fault contentParts() {
       return of(Kind.CONTENT_PARTS);
+    }
+
+    /** The usual stream with its lines ended by CR LF, as some servers write them. */
+    public static Fault crlfLines() {
+      return of(Kind.CRLF);
     }
 
     /** The usual answer, gzip-compressed with {@code Content-Encoding: gzip}, although nobody asked. */

@@ -299,6 +299,10 @@ final class OpenAiWire {
       if (error != null && !error.isNull()) {
         throw InBandErrorException.of(error, contentChars);
       }
+      if ("error".equals(root.path("object").asText())) {
+        // vLLM's error shape: the object itself is the error.
+        throw InBandErrorException.of(root, contentChars);
+      }
       JsonNode choices = root.get("choices");
       if (choices == null || !choices.isArray()) {
         return false;

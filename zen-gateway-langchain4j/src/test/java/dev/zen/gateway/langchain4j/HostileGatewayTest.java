@@ -193,7 +193,9 @@ class HostileGatewayTest {
         Arguments.of(ErrorPlacement.FINISH_REASON_ERROR, "502", ServiceUnavailableException.class),
         Arguments.of(ErrorPlacement.NAMED_EVENT, "overloaded", ServiceUnavailableException.class),
         Arguments.of(ErrorPlacement.JSON_BODY, "rate_limit_exceeded", RateLimitedException.class),
-        Arguments.of(ErrorPlacement.JSON_BODY, "mystery", ServiceUnavailableException.class));
+        Arguments.of(ErrorPlacement.JSON_BODY, "mystery", ServiceUnavailableException.class),
+        Arguments.of(ErrorPlacement.OBJECT_ERROR, "400", dev.zen.InvalidRequestException.class),
+        Arguments.of(ErrorPlacement.OBJECT_ERROR, "context_length_exceeded", ContextLengthExceededException.class));
   }
 
   static Stream<Arguments> errorsInAnswersBothWays() {
@@ -310,7 +312,8 @@ class HostileGatewayTest {
   // --- Item 8: what a complete answer may look like ---------------------------------------------
 
   static Stream<Arguments> wellFormedVariants() {
-    return Stream.of(Fault.withoutDone(), Fault.contentParts(), Fault.gzip(), Fault.keepAliveComments())
+    return Stream.of(Fault.withoutDone(), Fault.contentParts(), Fault.gzip(), Fault.keepAliveComments(),
+            Fault.crlfLines())
         .flatMap(fault -> Stream.of(Mode.values()).map(mode -> Arguments.of(fault, mode)));
   }
 
