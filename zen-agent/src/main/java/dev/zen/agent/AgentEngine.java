@@ -201,12 +201,13 @@ final class AgentEngine implements AutoCloseable {
         CompletableFuture<?> deleting = CompletableFuture.completedFuture(null);
         if (call.deleteThread) {
           // An expired thread: gone before the answer, so no caller sees it half-deleted.
-          deleting = services.store().deleteThread(call.threadId).toCompletableFuture().handle((deleted, failure) -> {
-            if (failure != null) {
-              LOG.debug("could not delete expired conversation {}", call.threadId, failure);
-            }
-            return null;
-          });
+          deleting = Futures.call(() -> services.store().deleteThread(call.threadId).toCompletableFuture())
+              .handle((deleted, failure) -> {
+                if (failure != null) {
+                  LOG.debug("could not delete expired conversation {}", call.threadId, failure);
+                }
+                return null;
+              });
         }
         deleting.thenCompose(deleted -> finish(write)).whenComplete((released, ignored) -> settle(call, result, error,
             outcome == null ? ConversationWrite.Outcome.NOTHING : outcome));

@@ -47,16 +47,6 @@ final class KeyLayout {
     return utf8(prefix + ":{" + encode(threadId) + "}:lease");
   }
 
-  /** The thread a key of this layout belongs to, or null when it is not a thread's key. */
-  @Nullable String threadIdOfKey(String key) {
-    String head = prefix + ":{";
-    int close = key.indexOf("}:", head.length());
-    if (!key.startsWith(head) || close < 0) {
-      return null;
-    }
-    return decode(key.substring(head.length(), close));
-  }
-
   byte[] threadIndexKey() {
     return utf8(prefix + ":threads");
   }
