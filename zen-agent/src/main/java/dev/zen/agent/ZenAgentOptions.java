@@ -59,6 +59,7 @@ public final class ZenAgentOptions {
   private final @Nullable Integer maxRequestTokens;
   private final List<String> refusedFiles;
   private final Duration conversationLease;
+  private final Duration progressHeartbeat;
 
   private ZenAgentOptions(Builder builder) {
     this.defaultModel = builder.defaultModel;
@@ -71,6 +72,7 @@ public final class ZenAgentOptions {
     this.maxRequestTokens = builder.maxRequestTokens;
     this.refusedFiles = List.copyOf(builder.refusedFiles);
     this.conversationLease = builder.conversationLease;
+    this.progressHeartbeat = builder.progressHeartbeat;
   }
 
   public static ZenAgentOptions defaults() {
@@ -146,6 +148,11 @@ public final class ZenAgentOptions {
     return conversationLease;
   }
 
+  /** How often a call waiting for a model reports that it still waits (default 10 s). */
+  public Duration progressHeartbeat() {
+    return progressHeartbeat;
+  }
+
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.defaultModel = defaultModel;
@@ -158,6 +165,7 @@ public final class ZenAgentOptions {
     builder.maxRequestTokens = maxRequestTokens;
     builder.refusedFiles.addAll(refusedFiles);
     builder.conversationLease = conversationLease;
+    builder.progressHeartbeat = progressHeartbeat;
     return builder;
   }
 
@@ -168,7 +176,7 @@ public final class ZenAgentOptions {
         + ", conversationTimeout=" + conversationTimeout + ", maxConversationTurns=" + maxConversationTurns
         + ", maxPromptChars=" + maxPromptChars + ", maxFileBytes=" + maxFileBytes
         + ", maxRequestTokens=" + maxRequestTokens + ", refusedFiles=" + refusedFiles
-        + ", conversationLease=" + conversationLease + "]";
+        + ", conversationLease=" + conversationLease + ", progressHeartbeat=" + progressHeartbeat + "]";
   }
 
   /** Builds {@link ZenAgentOptions}; every setter validates its argument at once. */
@@ -183,6 +191,7 @@ public final class ZenAgentOptions {
     private @Nullable Integer maxRequestTokens;
     private final List<String> refusedFiles = new java.util.ArrayList<>();
     private Duration conversationLease = DEFAULT_CONVERSATION_LEASE;
+    private Duration progressHeartbeat = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -319,6 +328,20 @@ public final class ZenAgentOptions {
         throw new IllegalArgumentException("conversationLease must be between 100 ms and 1 hour, was " + conversationLease);
       }
       this.conversationLease = conversationLease;
+      return this;
+    }
+
+    /**
+     * How often a call waiting for a model reports "waiting for MODEL (N s)" to a client that asked
+     * for progress (> 0; default 10 s): a reasoning model can think for minutes before its first
+     * word, and clients reset their request timeouts on progress.
+     */
+    public Builder progressHeartbeat(Duration progressHeartbeat) {
+      Objects.requireNonNull(progressHeartbeat, "progressHeartbeat");
+      if (progressHeartbeat.isNegative() || progressHeartbeat.isZero()) {
+        throw new IllegalArgumentException("progressHeartbeat must be positive, was " + progressHeartbeat);
+      }
+      this.progressHeartbeat = progressHeartbeat;
       return this;
     }
 
