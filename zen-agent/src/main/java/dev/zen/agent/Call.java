@@ -55,6 +55,11 @@ final class Call implements ToolContext {
   volatile @Nullable ToolResult result;
   /** Set when the call found its thread expired: the runner deletes it before answering. */
   volatile boolean deleteThread;
+  /**
+   * Set when the supervisor refused the call's thread (unknown, expired, at its turn cap): the
+   * answer then offers no continuation_id, since the error says to drop it.
+   */
+  volatile boolean threadRefused;
   volatile List<ContentPart.Image> images = List.of();
   /** Notes for the client: what was ignored or adjusted (a thinking mode for a model that does not reason). */
   final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -41,11 +41,13 @@ final class Supervisor implements AgentFlow.Stage {
         if (problem != null) {
           // Nothing of this call is worth storing, and an unknown id must not become a thread.
           node.skipExitCheckpoint();
+          call.threadRefused = true;
           return done(finish(call, ToolOutcome.error(problem)));
         }
       }
       int max = options.maxConversationTurns();
       if (conversation.turns().size() + 2 > max) {
+        call.threadRefused = true;
         return done(finish(call, ToolOutcome.error("This conversation has reached its limit of " + max
             + " turns. Call the tool again without continuation_id to start a new conversation, and summarize in "
             + "the prompt what the model needs from this one.")));

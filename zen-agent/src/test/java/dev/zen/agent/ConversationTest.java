@@ -144,6 +144,28 @@ class ConversationTest {
   }
 
   @Test
+  void no_answer_offers_a_continuation_id_that_the_next_call_would_refuse() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().maxConversationTurns(4).build()).build()) {
+      ToolResult first = Agents.call(agent, "chat", Map.of("prompt", "1"));
+      assertThat(first.text()).contains("pass it as continuation_id");
+      ToolResult last = Agents.call(agent, "chat", Map.of("prompt", "2", "continuation_id", first.continuationId()));
+      assertThat(last.text()).doesNotContain("pass it as continuation_id").contains("reached its limit of 4 turns");
+
+      ToolResult refused = Agents.call(agent, "chat", Map.of("prompt", "3", "continuation_id", first.continuationId()));
+      assertThat(refused.text()).contains("without continuation_id").doesNotContain("pass it as continuation_id");
+      assertThat(refused.structuredContent()).doesNotContainKey("continuation_id");
+      assertThat(refused.continuationId()).isNull();
+
+      ToolResult unknown = Agents.call(agent, "chat", Map.of("prompt", "4", "continuation_id",
+          "00000000-0000-4000-8000-000000000000"));
+      assertThat(unknown.isError()).isTrue();
+      assertThat(unknown.text()).contains("was not found").doesNotContain("pass it as continuation_id");
+      assertThat(unknown.structuredContent()).doesNotContainKey("continuation_id");
+    }
+  }
+
+  @Test
   void history_is_rebuilt_newest_first_within_the_token_budget() {
     String bulky = "x".repeat(8_000);
     gateway.answer = request -> CompletableFuture.completedFuture(bulky);
