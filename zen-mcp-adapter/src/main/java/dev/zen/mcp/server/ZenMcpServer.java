@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stdout carries the protocol and nothing else: {@code System.out} is pointed at stderr before
  * anything runs, so a stray print from a library cannot corrupt the session. The server exits
- * with status 0 when the client closes stdin.
+ * with status 0 when the client closes stdin, and on SIGTERM or SIGINT, which end the session the
+ * same way (running calls cancelled, queued answers written, everything closed).
  */
 public final class ZenMcpServer {
   /** The server's name in {@code initialize}, and the prefix of its tools' log notifications. */
@@ -47,13 +49,16 @@ public final class ZenMcpServer {
     OutputStream protocol = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
     boolean interactive = System.console() != null;
-    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err, interactive);
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    Signals.onStop(() -> stop.complete(null));
+    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err, interactive, stop);
     // Explicitly: a library thread we do not own must not keep a server alive whose client left.
     System.exit(status);
   }
 
+  /** Runs the server until the client closes {@code in} or {@code stop} completes; the exit status. */
   static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err,
-      boolean interactive) {
+      boolean interactive, CompletableFuture<Void> stop) {
     ServerConfig config;
     try {
       config = ServerConfig.parse(args, env);
@@ -97,8 +102,9 @@ public final class ZenMcpServer {
           + "Ctrl-D ends). Register the jar with Claude Code or Codex as the README shows.");
     }
     log.debug("{}", config);
-    server.terminated().join();
-    log.info("the client closed the session; stopping");
+    CompletableFuture.anyOf(server.terminated(), stop).join();
+    log.info(stop.isDone() ? "asked to stop; ending the session as if stdin had closed"
+        : "the client closed the session; stopping");
     server.close();
     runtime.close();
     try {
