@@ -17,15 +17,17 @@ class ExceptionsTest {
 
   @Test
   void every_failure_kind_is_classified_as_retriable_or_not_and_keeps_its_cause() {
-    Map<ZenException, Boolean> retriable = Map.of(
-        new OperationTimeoutException("t", Duration.ofSeconds(1), CAUSE), true,
-        new RateLimitedException("r", Duration.ofSeconds(3), CAUSE), true,
-        new ServiceUnavailableException("s", CAUSE), true,
-        new AuthenticationException("a", CAUSE), false,
-        new InvalidRequestException("i", CAUSE), false,
-        new ContextLengthExceededException("c", CAUSE), false,
-        new ModelNotFoundException("m", "gpt-9", List.of("gpt-4"), CAUSE), false,
-        new CorruptCheckpointException("x", CAUSE), false);
+    Map<ZenException, Boolean> retriable = Map.ofEntries(
+        Map.entry(new OperationTimeoutException("t", Duration.ofSeconds(1), CAUSE), true),
+        Map.entry(new RateLimitedException("r", Duration.ofSeconds(3), CAUSE), true),
+        Map.entry(new ServiceUnavailableException("s", CAUSE), true),
+        Map.entry(new ConnectionLostException("l", CAUSE), true),
+        Map.entry(new CommandTimeoutException("c", Duration.ofSeconds(1), CommandTimeoutException.Termination.SIGNALLED, CAUSE), true),
+        Map.entry(new AuthenticationException("a", CAUSE), false),
+        Map.entry(new InvalidRequestException("i", CAUSE), false),
+        Map.entry(new ContextLengthExceededException("c", CAUSE), false),
+        Map.entry(new ModelNotFoundException("m", "gpt-9", List.of("gpt-4"), CAUSE), false),
+        Map.entry(new CorruptCheckpointException("x", CAUSE), false));
 
     retriable.forEach((exception, expected) -> {
       assertThat(exception.isRetriable()).as(exception.getClass().getSimpleName()).isEqualTo(expected);
@@ -92,5 +94,10 @@ class ExceptionsTest {
     assertThat(failed.graph()).isEqualTo("graph");
     assertThat(failed.node()).isNull();
     assertThat(failed.threadId()).isEqualTo("thread");
+    CommandTimeoutException timeout = new CommandTimeoutException("c", Duration.ofSeconds(2),
+        CommandTimeoutException.Termination.CHANNEL_CLOSED, null);
+    assertThat(timeout.termination()).isEqualTo(CommandTimeoutException.Termination.CHANNEL_CLOSED);
+    assertThat(timeout.timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(new ConnectionLostException("l", null)).isInstanceOf(ServiceUnavailableException.class);
   }
 }

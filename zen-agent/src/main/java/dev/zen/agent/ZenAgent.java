@@ -1,6 +1,7 @@
 package dev.zen.agent;
 
 import dev.zen.ZenExecutors;
+import dev.zen.agent.clink.CliClients;
 import dev.zen.gateway.ModelRegistry;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.ModelGateway;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -140,16 +142,40 @@ public final class ZenAgent implements AutoCloseable {
     private ExecutorService executor = ZenExecutors.defaultRuntime();
     private Clock clock = Clock.systemUTC();
     private final List<ZenTool> ownTools = new ArrayList<>();
+    private CliClients cliClients = CliClients.bundled();
     private @Nullable RemoteExecutor commands;
+    private Function<String, RemoteExecutor> remoteHosts = host -> {
+      throw new IllegalStateException("no SSH executor is configured for CLI clients that name a host ('" + host
+          + "'): give the agent one with ZenAgent.Builder.remoteHosts");
+    };
 
     private Builder() {}
 
     /**
-     * Where tools run the commands they compose (precommit's git): default local processes on the
-     * agent's executor. The caller keeps ownership.
+     * The CLI clients {@code clink} may run; default {@link CliClients#bundled()} ({@code claude},
+     * {@code codex}, {@code gemini} on this machine). The agent reads no configuration itself.
+     */
+    public Builder cliClients(CliClients clients) {
+      this.cliClients = Objects.requireNonNull(clients, "clients");
+      return this;
+    }
+
+    /**
+     * Where tools run the commands they compose on this machine (precommit's git, clink's CLIs that
+     * name no host): default local processes on the agent's executor. The caller keeps ownership.
      */
     public Builder remoteExecutor(RemoteExecutor commands) {
       this.commands = Objects.requireNonNull(commands, "commands");
+      return this;
+    }
+
+    /**
+     * The executor for a named host (an SSH target or {@code ~/.ssh/config} alias), for CLI clients
+     * that name one: typically {@code sshExecutor::forHost} from zen-executor-ssh. Default: none
+     * (such clients fail with a message saying so). The caller keeps ownership.
+     */
+    public Builder remoteHosts(Function<String, RemoteExecutor> hosts) {
+      this.remoteHosts = Objects.requireNonNull(hosts, "hosts");
       return this;
     }
 
@@ -213,7 +239,10 @@ public final class ZenAgent implements AutoCloseable {
             + "builder().checkpointStore(...), for example MemoryCheckpointStore.create()");
       }
       Map<String, ZenTool> offered = new LinkedHashMap<>();
-      for (ZenTool tool : BuiltInTools.all()) {
+      BuiltInTools.ToolSetup setup = new BuiltInTools.ToolSetup(cliClients,
+          commands != null ? commands : RemoteExecutor.local(executor), remoteHosts);
+      List<ZenTool> builtIns = BuiltInTools.all(setup);
+      for (ZenTool tool : builtIns) {
         if (options.offers(tool.name())) {
           offered.put(tool.name(), tool);
         }
@@ -222,7 +251,7 @@ public final class ZenAgent implements AutoCloseable {
         ZenTool taken = offered.putIfAbsent(tool.name(), tool);
         if (taken != null) {
           throw new IllegalStateException("two tools are named '" + tool.name() + "': " + taken + " and " + tool
-              + (BuiltInTools.all().stream().anyMatch(builtIn -> builtIn.name().equals(tool.name()))
+              + (builtIns.stream().anyMatch(builtIn -> builtIn.name().equals(tool.name()))
                   ? "; disable the built-in one with ZenAgentOptions.disabledTools to replace it" : ""));
         }
       }

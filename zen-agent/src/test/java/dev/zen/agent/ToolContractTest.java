@@ -21,7 +21,7 @@ class ToolContractTest {
   void tools_lists_the_tools_in_the_anchors_order_with_object_schemas_and_short_descriptions() {
     try (ZenAgent agent = Agents.agent(gateway, store)) {
       assertThat(agent.tools()).extracting(ToolSpec::name)
-          .containsExactly("chat", "thinkdeep", "planner", "consensus", "codereview", "precommit", "debug", "secaudit",
+          .containsExactly("chat", "clink", "thinkdeep", "planner", "consensus", "codereview", "precommit", "debug", "secaudit",
               "docgen", "analyze", "refactor", "tracer", "testgen", "challenge", "apilookup", "listmodels", "version");
       for (ToolSpec spec : agent.tools()) {
         assertThat(spec.inputSchema()).containsEntry("type", "object").containsEntry("additionalProperties", false);
@@ -48,7 +48,8 @@ class ToolContractTest {
 
       // MCP's tools/list must stay within 20,000 characters for all 18 tools, with annotations and output
       // schemas added by the server: the agent's own share is kept well below it.
-      assertThat(json.length()).as(sizes.toString()).isLessThan(16_500);
+      // 17,015 with clink (the 18th tool, 574); the server's whole list is checked against 20,000 in ZenMcpServerIT.
+      assertThat(json.length()).as(sizes.toString()).isLessThan(17_500);
       assertThat(agent.instructions()).contains("continuation_id").contains("absolute_file_paths")
           .contains("60,000").contains("3 hours").contains("50 turns");
     }

@@ -11,10 +11,15 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A command to run: its argument vector (no shell is involved), extra environment, working
- * directory, timeout (default {@value #DEFAULT_TIMEOUT_SECONDS} s) and a cap on the bytes kept of
- * each of stdout and stderr (default {@value #DEFAULT_OUTPUT_LIMIT_BYTES}); output past the cap is
- * read and dropped so the command never stalls on a full pipe.
+ * A command to run: its argument vector, extra environment, working directory, the text written
+ * to its stdin (default none: stdin is empty), timeout (default {@value #DEFAULT_TIMEOUT_SECONDS}
+ * s) and a cap on the bytes kept of each of stdout and stderr (default
+ * {@value #DEFAULT_OUTPUT_LIMIT_BYTES}); output past the cap is read and dropped so the command
+ * never stalls on a full pipe.
+ *
+ * <p>The argument vector reaches the program unchanged: a local executor starts it directly, a
+ * remote one quotes every argument for the remote shell, so no argument is ever interpreted by a
+ * shell unless the command runs one itself ({@code sh -c ...}).
  */
 public final class CommandSpec {
   public static final int DEFAULT_TIMEOUT_SECONDS = 60;
@@ -23,6 +28,7 @@ public final class CommandSpec {
   private final List<String> argv;
   private final Map<String, String> environment;
   private final @Nullable String workingDirectory;
+  private final String stdin;
   private final Duration timeout;
   private final int outputLimitBytes;
 
@@ -30,6 +36,7 @@ public final class CommandSpec {
     this.argv = List.copyOf(builder.argv);
     this.environment = Map.copyOf(builder.environment);
     this.workingDirectory = builder.workingDirectory;
+    this.stdin = builder.stdin;
     this.timeout = builder.timeout;
     this.outputLimitBytes = builder.outputLimitBytes;
   }
@@ -61,6 +68,14 @@ public final class CommandSpec {
     return Optional.ofNullable(workingDirectory);
   }
 
+  /**
+   * The text written to the command's stdin (encoded as UTF-8), which is then closed; empty by
+   * default, so a command that reads stdin sees its end at once and never waits for input.
+   */
+  public String stdin() {
+    return stdin;
+  }
+
   public Duration timeout() {
     return timeout;
   }
@@ -84,6 +99,7 @@ public final class CommandSpec {
     private final List<String> argv;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private @Nullable String workingDirectory;
+    private String stdin = "";
     private Duration timeout = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
     private int outputLimitBytes = DEFAULT_OUTPUT_LIMIT_BYTES;
 
@@ -109,6 +125,12 @@ public final class CommandSpec {
         throw new IllegalArgumentException("workingDirectory must not be blank");
       }
       this.workingDirectory = workingDirectory;
+      return this;
+    }
+
+    /** Text for the command's stdin (for example a prompt); see {@link CommandSpec#stdin()}. */
+    public Builder stdin(String stdin) {
+      this.stdin = Objects.requireNonNull(stdin, "stdin");
       return this;
     }
 

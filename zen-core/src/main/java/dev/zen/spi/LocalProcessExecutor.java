@@ -1,13 +1,14 @@
 package dev.zen.spi;
 
+import dev.zen.CommandTimeoutException;
 import dev.zen.InvalidRequestException;
 import dev.zen.NonRetriableException;
-import dev.zen.OperationTimeoutException;
 import dev.zen.ZenExecutors;
-import java.io.ByteArrayOutputStream;
+import dev.zen.internal.OutputCapture;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -33,7 +34,7 @@ final class LocalProcessExecutor implements RemoteExecutor {
   }
 
   @Override
-  public CompletableFuture<CommandResult> execute(CommandSpec command) {
+  public CompletableFuture<CommandResult> execute(CommandSpec command, OutputListener listener) {
     CompletableFuture<CommandResult> result = new CompletableFuture<>();
     long startNanos = System.nanoTime();
     Process process;
@@ -47,13 +48,13 @@ final class LocalProcessExecutor implements RemoteExecutor {
           + "': " + e.getMessage() + "; check that the program exists and the working directory is valid", e));
       return result;
     }
-    closeQuietly(process);
 
-    CompletableFuture<Captured> stdout;
-    CompletableFuture<Captured> stderr;
+    CompletableFuture<OutputCapture> stdout;
+    CompletableFuture<OutputCapture> stderr;
     try {
-      stdout = drain(process.getInputStream(), command.outputLimitBytes());
-      stderr = drain(process.getErrorStream(), command.outputLimitBytes());
+      writeStdin(process, command.stdin());
+      stdout = drain(process.getInputStream(), new OutputCapture(command.outputLimitBytes(), "stdout", line -> listener.onLine(OutputListener.Stream.STDOUT, line)));
+      stderr = drain(process.getErrorStream(), new OutputCapture(command.outputLimitBytes(), "stderr", line -> listener.onLine(OutputListener.Stream.STDERR, line)));
     } catch (RejectedExecutionException e) {
       // Nobody would read the pipes or wait for the exit: do not leave the process running.
       kill(process);
@@ -66,9 +67,10 @@ final class LocalProcessExecutor implements RemoteExecutor {
     ScheduledFuture<?> timer = ZenExecutors.scheduler().schedule(() -> {
       // Fail first, kill second: the kill makes the process exit and its pipes close, and the exit
       // handler would otherwise win the race and report a killed command as finished (exit 137).
-      boolean timedOut = result.completeExceptionally(new OperationTimeoutException("command '"
+      boolean timedOut = result.completeExceptionally(new CommandTimeoutException("command '"
           + command.commandLine() + "' did not finish within " + timeout
-          + " and was killed; raise its timeout or check why it hangs", timeout, null));
+          + " and was killed; raise its timeout or check why it hangs", timeout,
+          CommandTimeoutException.Termination.KILLED, null));
       if (timedOut) {
         kill(process);
       }
@@ -107,10 +109,31 @@ final class LocalProcessExecutor implements RemoteExecutor {
     }
   }
 
-  /** The command gets an empty stdin: nothing is ever written to it. */
-  private static void closeQuietly(Process process) {
+  /**
+   * Writes the command's stdin and closes it. An empty stdin is closed at once on this thread; text
+   * is written on the blocking executor, since a command that does not read it would block a
+   * write larger than the pipe's buffer. A command that exits without reading it all is fine.
+   */
+  private void writeStdin(Process process, String text) {
+    OutputStream stdin = process.getOutputStream();
+    if (text.isEmpty()) {
+      closeQuietly(process, stdin);
+      return;
+    }
+    blockingExecutor.execute(() -> {
+      try {
+        stdin.write(text.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        log.debug("process {} closed its stdin before reading all of it", process.pid(), e);
+      } finally {
+        closeQuietly(process, stdin);
+      }
+    });
+  }
+
+  private static void closeQuietly(Process process, OutputStream stdin) {
     try {
-      process.getOutputStream().close();
+      stdin.close();
     } catch (IOException e) {
       log.debug("could not close stdin of process {}", process.pid(), e);
     }
@@ -122,26 +145,19 @@ final class LocalProcessExecutor implements RemoteExecutor {
     log.debug("killed process {}", process.pid());
   }
 
-  private CompletableFuture<Captured> drain(InputStream stream, int limit) {
+  private CompletableFuture<OutputCapture> drain(InputStream stream, OutputCapture capture) {
     return CompletableFuture.supplyAsync(() -> {
-      ByteArrayOutputStream kept = new ByteArrayOutputStream(Math.min(limit, 8192));
-      boolean truncated = false;
       byte[] buffer = new byte[8192];
       try (stream) {
         int read;
         while ((read = stream.read(buffer)) != -1) {
-          int room = limit - kept.size();
-          if (read > room) {
-            truncated = true;
-          }
-          kept.write(buffer, 0, Math.min(read, Math.max(room, 0)));
+          capture.append(buffer, 0, read);
         }
       } catch (IOException e) {
         // The process was killed and its pipe closed under us: keep what was read.
       }
-      return new Captured(kept.toString(StandardCharsets.UTF_8), truncated);
+      capture.finish();
+      return capture;
     }, blockingExecutor);
   }
-
-  private record Captured(String text, boolean truncated) {}
 }

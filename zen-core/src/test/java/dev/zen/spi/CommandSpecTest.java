@@ -59,6 +59,9 @@ class CommandSpecTest {
     assertThatThrownBy(() -> CommandSpec.builder("x").workingDirectory(" "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("workingDirectory must not be blank");
+    assertThatThrownBy(() -> CommandSpec.builder("x").stdin(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("stdin");
     assertThatThrownBy(() -> CommandSpec.builder("x").outputLimitBytes(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("outputLimitBytes must be > 0, was 0");
@@ -73,6 +76,7 @@ class CommandSpecTest {
     assertThat(spec.outputLimitBytes()).isEqualTo(CommandSpec.DEFAULT_OUTPUT_LIMIT_BYTES);
     assertThat(spec.environment()).isEmpty();
     assertThat(spec.workingDirectory()).isEmpty();
+    assertThat(spec.stdin()).isEmpty();
     assertThat(spec.commandLine()).isEqualTo("git status");
     assertThat(spec.toString()).contains("git status", "timeout=PT1M");
   }

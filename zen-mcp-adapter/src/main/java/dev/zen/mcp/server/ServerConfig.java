@@ -4,6 +4,7 @@ import dev.zen.agent.ZenAgentOptions;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,10 @@ final class ServerConfig {
   static final String REDIS_URL = "REDIS_URL";
   static final String ZEN_DEMO_LATENCY_MS = "ZEN_DEMO_LATENCY_MS";
   static final String ZEN_MAX_CONCURRENT_CALLS = "ZEN_MAX_CONCURRENT_CALLS";
+  static final String CLI_CLIENTS_CONFIG_PATH = "CLI_CLIENTS_CONFIG_PATH";
+  static final String ZEN_SSH_IDENTITY = "ZEN_SSH_IDENTITY";
+  static final String ZEN_SSH_KNOWN_HOSTS = "ZEN_SSH_KNOWN_HOSTS";
+  static final String SSH_AUTH_SOCK = "SSH_AUTH_SOCK";
 
   static final String OPENAI_URL = "https://api.openai.com/v1";
   static final String OPENROUTER_URL = "https://openrouter.ai/api/v1";
@@ -55,6 +60,9 @@ final class ServerConfig {
       "  MAX_CONVERSATION_TURNS (50),",
       "  LOG_LEVEL (INFO; logs go to stderr), REDIS_URL (conversations in Redis instead of memory),",
       "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint)",
+      "  CLI_CLIENTS_CONFIG_PATH (clink client definitions: a JSON file or a directory; then ~/.zen/cli_clients),",
+      "  ZEN_SSH_IDENTITY (private key for clients that name a host; else ~/.ssh/config and ~/.ssh/id_*),",
+      "  ZEN_SSH_KNOWN_HOSTS (~/.ssh/known_hosts), SSH_AUTH_SOCK (keys from ssh-agent)",
       "  --demo answers from a built-in fake endpoint on loopback (no key; ZEN_DEMO_LATENCY_MS, default 500)");
 
   /** Where model calls go. */
@@ -77,6 +85,10 @@ final class ServerConfig {
   private final Duration demoLatency;
   private final int maxConcurrentCalls;
   private final ZenAgentOptions agentOptions;
+  private final @Nullable Path cliClientsConfigPath;
+  private final @Nullable Path sshIdentity;
+  private final @Nullable Path sshKnownHosts;
+  private final @Nullable Path sshAgentSocket;
 
   private ServerConfig(Parser p) {
     this.demo = p.demo;
@@ -93,6 +105,30 @@ final class ServerConfig {
     this.demoLatency = p.demoLatency;
     this.maxConcurrentCalls = p.maxConcurrentCalls;
     this.agentOptions = p.agentOptions;
+    this.cliClientsConfigPath = p.path(CLI_CLIENTS_CONFIG_PATH);
+    this.sshIdentity = p.path(ZEN_SSH_IDENTITY);
+    this.sshKnownHosts = p.path(ZEN_SSH_KNOWN_HOSTS);
+    this.sshAgentSocket = p.path(SSH_AUTH_SOCK);
+  }
+
+  /** CLI_CLIENTS_CONFIG_PATH: clink client definitions (a file or a directory), read after the bundled ones. */
+  Optional<Path> cliClientsConfigPath() {
+    return Optional.ofNullable(cliClientsConfigPath);
+  }
+
+  /** ZEN_SSH_IDENTITY: the private key for clink clients that name a host. */
+  Optional<Path> sshIdentity() {
+    return Optional.ofNullable(sshIdentity);
+  }
+
+  /** ZEN_SSH_KNOWN_HOSTS: where host keys are checked (default ~/.ssh/known_hosts). */
+  Optional<Path> sshKnownHosts() {
+    return Optional.ofNullable(sshKnownHosts);
+  }
+
+  /** SSH_AUTH_SOCK: the ssh-agent's socket, for keys it holds (passphrase-protected ones, say). */
+  Optional<Path> sshAgentSocket() {
+    return Optional.ofNullable(sshAgentSocket);
   }
 
   /**
@@ -192,6 +228,19 @@ final class ServerConfig {
     Duration demoLatency = DEFAULT_DEMO_LATENCY;
     int maxConcurrentCalls;
     ZenAgentOptions agentOptions;
+
+    /** A path variable; blank counts as unset. */
+    @Nullable Path path(String name) {
+      String value = get(name);
+      if (value == null) {
+        return null;
+      }
+      try {
+        return Path.of(value);
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new ConfigurationException(name + ": '" + value + "' is not a valid path");
+      }
+    }
 
     Parser(List<String> args, Map<String, String> env) {
       this.env = env;

@@ -3,6 +3,14 @@ package dev.zen.mcp.server;
 import dev.zen.ModelNotFoundException;
 import dev.zen.ZenExecutors;
 import dev.zen.agent.ZenAgent;
+import dev.zen.agent.clink.CliClients;
+import dev.zen.executor.ssh.SshExecutor;
+import dev.zen.executor.ssh.SshOptions;
+import dev.zen.spi.RemoteExecutor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import dev.zen.agent.ZenAgentOptions;
 import dev.zen.gateway.GatewayResilience;
 import dev.zen.gateway.ModelRegistry;
@@ -68,13 +76,67 @@ final class ZenRuntime implements AutoCloseable {
     ModelRegistry models = registry(config);
     ExecutorService agentExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-agent"));
     this.storeDescription = store.getClass().getSimpleName();
+    CliClients cliClients = cliClients(config);
     this.agent = own(ZenAgent.builder()
         .gateway(gateway)
         .models(models)
         .checkpointStore(store)
         .options(config.agentOptions())
         .executor(agentExecutor)
+        .cliClients(cliClients)
+        .remoteHosts(sshHosts(config))
         .build());
+  }
+
+  /**
+   * clink's clients: the bundled ones, then CLI_CLIENTS_CONFIG_PATH, then ~/.zen/cli_clients. A
+   * definition that is not valid stops the server with the file and the reason.
+   */
+  private static CliClients cliClients(ServerConfig config) {
+    CliClients.Builder clients = CliClients.builder().bundled();
+    Path configured = config.cliClientsConfigPath().orElse(null);
+    try {
+      if (configured != null) {
+        if (!Files.exists(configured)) {
+          throw new ConfigurationException(ServerConfig.CLI_CLIENTS_CONFIG_PATH + ": " + configured + " does not exist");
+        }
+        clients.load(configured);
+      }
+      clients.load(Path.of(System.getProperty("user.home", "."), ".zen", "cli_clients"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException((configured != null ? ServerConfig.CLI_CLIENTS_CONFIG_PATH + ": " : "")
+          + e.getMessage(), e);
+    }
+    CliClients built = clients.build();
+    LOG.info("clink clients: {}", built.names());
+    return built;
+  }
+
+  /**
+   * The SSH executor for clink clients that name a host, started on first use (most servers have
+   * none) and closed with the runtime.
+   */
+  private Function<String, RemoteExecutor> sshHosts(ServerConfig config) {
+    SshOptions.Builder options = SshOptions.builder();
+    config.sshIdentity().ifPresent(options::identity);
+    config.sshKnownHosts().ifPresent(options::knownHosts);
+    config.sshAgentSocket().ifPresent(options::agent);
+    SshOptions built = options.build();
+    AtomicReference<@Nullable SshExecutor> started = new AtomicReference<>();
+    return host -> {
+      SshExecutor ssh = started.get();
+      if (ssh == null) {
+        synchronized (started) {
+          ssh = started.get();
+          if (ssh == null) {
+            // own() closes it at once if the runtime is already closing.
+            ssh = own(SshExecutor.create(built));
+            started.set(ssh);
+          }
+        }
+      }
+      return ssh.forHost(host);
+    };
   }
 
   /** Runs on the gateway executor while the MCP session starts (see {@link DeferredGateway}). */

@@ -29,7 +29,9 @@ final class ServerJar {
       ServerConfig.CUSTOM_MODEL_NAME, ServerConfig.OPENAI_API_KEY, ServerConfig.OPENROUTER_API_KEY,
       ServerConfig.DEFAULT_MODEL, ServerConfig.DISABLED_TOOLS, ServerConfig.CONVERSATION_TIMEOUT_HOURS,
       ServerConfig.MAX_CONVERSATION_TURNS, ServerConfig.LOG_LEVEL, ServerConfig.REDIS_URL,
-      ServerConfig.ZEN_DEMO_LATENCY_MS, ServerConfig.ZEN_MAX_CONCURRENT_CALLS, "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
+      ServerConfig.ZEN_DEMO_LATENCY_MS, ServerConfig.ZEN_MAX_CONCURRENT_CALLS, ServerConfig.CLI_CLIENTS_CONFIG_PATH,
+      ServerConfig.ZEN_SSH_IDENTITY, ServerConfig.ZEN_SSH_KNOWN_HOSTS, ServerConfig.SSH_AUTH_SOCK,
+      "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
   private ServerJar() {}
 

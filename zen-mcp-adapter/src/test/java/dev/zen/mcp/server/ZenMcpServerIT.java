@@ -134,8 +134,9 @@ class ZenMcpServerIT {
   void tools_list_offers_the_zen_tools_in_under_20000_characters() throws IOException {
     McpSchema.ListToolsResult tools = client.listTools().block();
     assertThat(tools.tools()).extracting(McpSchema.Tool::name)
-        .containsExactly("chat", "thinkdeep", "planner", "consensus", "codereview", "precommit", "debug", "secaudit",
-            "docgen", "analyze", "refactor", "tracer", "testgen", "challenge", "apilookup", "listmodels", "version");
+        .containsExactly("chat", "clink", "thinkdeep", "planner", "consensus", "codereview", "precommit", "debug",
+            "secaudit", "docgen", "analyze", "refactor", "tracer", "testgen", "challenge", "apilookup", "listmodels",
+            "version");
     String json = RawClient.JSON.writeValueAsString(tools);
     System.out.println("tools/list JSON: " + json.length() + " characters for " + tools.tools().size() + " tools");
     assertThat(json.length()).isLessThanOrEqualTo(20_000);

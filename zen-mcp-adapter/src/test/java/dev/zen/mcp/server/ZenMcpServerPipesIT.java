@@ -72,7 +72,7 @@ class ZenMcpServerPipesIT {
     JsonNode pong = client.request("ping", null);
     assertThat(pong.get("result").isObject()).isTrue();
     JsonNode tools = client.request("tools/list", null);
-    assertThat(tools.at("/result/tools").size()).isEqualTo(17);
+    assertThat(tools.at("/result/tools").size()).isEqualTo(18);
   }
 
   @Test
