@@ -60,6 +60,10 @@ final class Call implements ToolContext {
    * answer then offers no continuation_id, since the error says to drop it.
    */
   volatile boolean threadRefused;
+  /** Who makes the call ({@link ToolCall#principal()}); a thread keeps its starter as owner. */
+  volatile @Nullable String principal;
+  /** The owner of the thread the call continues, as its metadata says (null: none). */
+  volatile @Nullable String threadOwner;
   volatile List<ContentPart.Image> images = List.of();
   /** Notes for the client: what was ignored or adjusted (a thinking mode for a model that does not reason). */
   final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();

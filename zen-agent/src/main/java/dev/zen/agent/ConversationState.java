@@ -29,6 +29,7 @@ final class ConversationState {
   private static final String CREATED_AT = "created_at";
   private static final String UPDATED_AT = "updated_at";
   private static final String LAST_TOOL = "last_tool";
+  private static final String OWNER = "owner";
 
   private ConversationState() {}
 
@@ -95,13 +96,21 @@ final class ConversationState {
     return map;
   }
 
-  /** The {@value #META} value after a call of {@code tool} at {@code now}. */
-  static Map<String, Object> meta(Conversation before, String tool, Instant now) {
+  /** The {@value #META} value after a call of {@code tool} at {@code now} by {@code owner} (null: nobody in particular). */
+  static Map<String, Object> meta(Conversation before, String tool, Instant now, @Nullable String owner) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put(CREATED_AT, before.createdAt().orElse(now).toEpochMilli());
     meta.put(UPDATED_AT, now.toEpochMilli());
     meta.put(LAST_TOOL, tool);
+    if (owner != null) {
+      meta.put(OWNER, owner);
+    }
     return meta;
+  }
+
+  /** The principal that started the thread, from its {@value #META} value; null when none was told. */
+  static @Nullable String owner(@Nullable Object metaValue) {
+    return metaValue instanceof Map<?, ?> meta && meta.get(OWNER) instanceof String owner ? owner : null;
   }
 
   /** The part of the history that fits a budget, as chat messages, oldest first. */

@@ -77,7 +77,7 @@ final class Responder implements AgentFlow.Stage {
               files.requested(), call.args.strings("images"), null, now)),
           ConversationState.write(new ConversationTurn(ConversationTurn.Role.ASSISTANT, tool, outcome.content(),
               List.of(), List.of(), outcome.model().orElse(null), now))));
-      update.put(ConversationState.META, ConversationState.meta(conversation, tool, now));
+      update.put(ConversationState.META, ConversationState.meta(conversation, tool, now, call.principal));
       outcome.state().ifPresent(kept -> update.put(AgentFlow.TOOL_STATE, Map.of(tool, kept)));
     } else {
       node.skipExitCheckpoint();

@@ -144,6 +144,34 @@ class ConversationTest {
   }
 
   @Test
+  void another_principals_continuation_id_is_not_found_exactly_like_an_unknown_one() {
+    try (ZenAgent agent = Agents.builder(gateway, store).build()) {
+      ToolResult alice = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "alice's secret plan"))
+          .principal("alice").build()).join();
+      String thread = alice.continuationId();
+      String unknown = "00000000-0000-4000-8000-000000000000";
+
+      ToolResult bob = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "go on", "continuation_id", thread))
+          .principal("bob").build()).join();
+      ToolResult bobUnknown = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "go on",
+          "continuation_id", unknown)).principal("bob").build()).join();
+      ToolResult anonymous = Agents.call(agent, "chat", Map.of("prompt", "go on", "continuation_id", thread));
+
+      assertThat(bob.isError()).isTrue();
+      assertThat(bob.text()).isEqualTo(bobUnknown.text().replace(unknown, thread));
+      assertThat(bob.structuredContent().keySet()).isEqualTo(bobUnknown.structuredContent().keySet());
+      assertThat(bob.structuredContent().get("content")).isEqualTo(bob.text());
+      assertThat(anonymous.text()).isEqualTo(bob.text());
+      assertThat(gateway.requests).as("no model saw alice's thread for bob").hasSize(1);
+
+      ToolResult again = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "go on", "continuation_id",
+          thread)).principal("alice").build()).join();
+      assertThat(again.isError()).isFalse();
+      assertThat(GatewayDouble.allText(gateway.requests.get(1))).contains("alice's secret plan");
+    }
+  }
+
+  @Test
   void no_answer_offers_a_continuation_id_that_the_next_call_would_refuse() {
     try (ZenAgent agent = Agents.builder(gateway, store)
         .options(ZenAgentOptions.builder().maxConversationTurns(4).build()).build()) {
