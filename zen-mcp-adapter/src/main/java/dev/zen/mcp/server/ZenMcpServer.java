@@ -1,12 +1,15 @@
 package dev.zen.mcp.server;
 
+import dev.zen.mcp.HttpOptions;
 import dev.zen.mcp.McpAdapter;
+import dev.zen.mcp.McpHttpServer;
 import dev.zen.mcp.StdioSession;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,12 +87,15 @@ public final class ZenMcpServer {
       return EXIT_FAILURE;
     }
     String version = version();
-    StdioSession server = McpAdapter.builder()
+    McpAdapter adapter = McpAdapter.builder()
         .serverInfo(NAME, version)
         .title("Zen")
         .agent(runtime.agent())
-        .build()
-        .serveStdio(in, out);
+        .build();
+    if (config.http().options().isPresent()) {
+      return serveHttp(adapter, config, runtime, version, err, stop, log);
+    }
+    StdioSession server = adapter.serveStdio(in, out);
     Thread hook = new Thread(() -> {
       server.close();
       runtime.close();
@@ -112,6 +118,47 @@ public final class ZenMcpServer {
     } catch (IllegalStateException alreadyShuttingDown) {
       // The hook runs or ran; it closes the same things, idempotently.
     }
+    return 0;
+  }
+
+  /**
+   * Serves Streamable HTTP until {@code stop} (SIGTERM, SIGINT): then drains (new sessions and
+   * calls get 503, running calls get the grace period, the rest an error answer) and exits 0.
+   */
+  private static int serveHttp(McpAdapter adapter, ServerConfig config, ZenRuntime runtime, String version,
+      PrintStream err, CompletableFuture<Void> stop, Logger log) {
+    HttpOptions options = config.http().options().orElseThrow().readiness(runtime::ready).build();
+    McpHttpServer server;
+    try {
+      server = adapter.serveHttp(options);
+    } catch (IllegalStateException e) {
+      err.println("zen-mcp-server: " + e.getMessage());
+      runtime.close();
+      return EXIT_FAILURE;
+    }
+    Thread hook = new Thread(() -> {
+      server.close();
+      runtime.close();
+    }, "zen-mcp-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    log.info("Zen MCP server {} on {} ({}; {}): {}", version, server.uri(), options.stateless() ? "stateless"
+        : "sessions", options.principals().isEmpty() ? "no tokens, loopback only" : options.principals().size()
+        + " principals", runtime.describe());
+    // One line on stderr that scripts and tests can wait for.
+    err.println("zen-mcp-server: listening on " + server.uri());
+    stop.join();
+    Duration grace = config.http().drain();
+    log.info("draining: no new sessions or calls; {} running calls get up to {} s", server.runningCalls(),
+        grace.toSeconds());
+    server.drain(grace).join();
+    server.close();
+    runtime.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The hook runs or ran; it closes the same things, idempotently.
+    }
+    log.info("stopped");
     return 0;
   }
 
