@@ -9,4 +9,4 @@ import java.util.concurrent.ExecutorService;
 /** What every call of one agent shares: its backends, settings and helpers. */
 record AgentServices(ModelGateway gateway, ModelDirectory models, CheckpointStore store, ZenAgentOptions options,
     ExecutorService executor, Clock clock, FileRules rules, FileLoader files, ImageLoader images,
-    RemoteExecutor commands, ToolContext.AgentInfo info) {}
+    RemoteExecutor commands, UsageLedger usage, ToolContext.AgentInfo info) {}

@@ -65,6 +65,8 @@ final class Call implements ToolContext {
   /** The owner of the thread the call continues, as its metadata says (null: none). */
   volatile @Nullable String threadOwner;
   volatile List<ContentPart.Image> images = List.of();
+  /** What this call's model calls consumed, by model. */
+  final UsageLedger usage = new UsageLedger();
   /** Notes for the client: what was ignored or adjusted (a thinking mode for a model that does not reason). */
   final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -197,13 +199,23 @@ final class Call implements ToolContext {
 
   @Override
   public CompletableFuture<ChatReply> complete(ChatRequest request) {
-    return track(Futures.call(() -> services.gateway().complete(request)));
+    return counted(request, track(Futures.call(() -> services.gateway().complete(request))));
+  }
+
+  /** Adds each answer's usage to the call's and the agent's ledgers, as it arrives. */
+  private CompletableFuture<ChatReply> counted(ChatRequest request, CompletableFuture<ChatReply> call) {
+    call.thenAccept(reply -> {
+      usage.add(request.model(), reply, models);
+      services.usage().add(request.model(), reply, models);
+    });
+    return call;
   }
 
   @Override
   public CompletableFuture<ChatReply> stream(ChatRequest request, String label) {
     Progress.Batcher batcher = progress.batcher(label);
-    CompletableFuture<ChatReply> call = track(Futures.call(() -> services.gateway().stream(request, batcher)));
+    CompletableFuture<ChatReply> call = counted(request,
+        track(Futures.call(() -> services.gateway().stream(request, batcher))));
     // Callers continue only after the last batch is reported, so no progress arrives after the answer.
     return Futures.cancelling(call.whenComplete((reply, error) -> batcher.flush()), call);
   }
@@ -231,6 +243,11 @@ final class Call implements ToolContext {
   @Override
   public ZenAgentOptions options() {
     return services.options();
+  }
+
+  @Override
+  public Map<String, Usage> lifetimeUsage() {
+    return services.usage().snapshot();
   }
 
   @Override
@@ -280,7 +297,7 @@ final class Call implements ToolContext {
 
     @Override
     public CompletableFuture<ChatReply> stream(ChatRequest request, Consumer<ChatChunk> onChunk) {
-      return track(Futures.call(() -> services.gateway().stream(request, onChunk)));
+      return counted(request, track(Futures.call(() -> services.gateway().stream(request, onChunk))));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.zen.agent;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -18,14 +19,29 @@ public final class Conversation {
   private final List<ConversationTurn> turns;
   private final @Nullable Instant createdAt;
   private final @Nullable Instant updatedAt;
+  private final Map<String, Usage> usage;
 
   Conversation(String threadId, boolean continued, List<ConversationTurn> turns, @Nullable Instant createdAt,
       @Nullable Instant updatedAt) {
+    this(threadId, continued, turns, createdAt, updatedAt, Map.of());
+  }
+
+  Conversation(String threadId, boolean continued, List<ConversationTurn> turns, @Nullable Instant createdAt,
+      @Nullable Instant updatedAt, Map<String, Usage> usage) {
     this.threadId = threadId;
     this.continued = continued;
     this.turns = List.copyOf(turns);
     this.createdAt = createdAt;
     this.updatedAt = updatedAt;
+    this.usage = Map.copyOf(usage);
+  }
+
+  /**
+   * What the conversation's stored calls consumed, by model (calls that stored no turn, such as a
+   * failed one, are not counted here; the agent's lifetime totals count every answer).
+   */
+  public Map<String, Usage> usage() {
+    return usage;
   }
 
   /** The thread id, which clients pass back as {@code continuation_id}. */

@@ -30,6 +30,7 @@ final class ConversationState {
   private static final String UPDATED_AT = "updated_at";
   private static final String LAST_TOOL = "last_tool";
   private static final String OWNER = "owner";
+  private static final String USAGE = "usage";
 
   private ConversationState() {}
 
@@ -48,8 +49,16 @@ final class ConversationState {
     }
     Long created = metaValue instanceof Map<?, ?> meta && meta.get(CREATED_AT) instanceof Number n ? n.longValue() : null;
     Long updated = metaValue instanceof Map<?, ?> meta && meta.get(UPDATED_AT) instanceof Number n ? n.longValue() : null;
+    Map<String, Usage> usage = new java.util.TreeMap<>();
+    if (metaValue instanceof Map<?, ?> meta && meta.get(USAGE) instanceof Map<?, ?> byModel) {
+      byModel.forEach((model, value) -> {
+        if (value instanceof Map<?, ?> totals) {
+          usage.put(String.valueOf(model), UsageLedger.decode(totals));
+        }
+      });
+    }
     return new Conversation(threadId, continued, turns, created == null ? null : Instant.ofEpochMilli(created),
-        updated == null ? null : Instant.ofEpochMilli(updated));
+        updated == null ? null : Instant.ofEpochMilli(updated), usage);
   }
 
   private static @Nullable ConversationTurn turn(Map<?, ?> map) {
@@ -96,14 +105,25 @@ final class ConversationState {
     return map;
   }
 
-  /** The {@value #META} value after a call of {@code tool} at {@code now} by {@code owner} (null: nobody in particular). */
-  static Map<String, Object> meta(Conversation before, String tool, Instant now, @Nullable String owner) {
+  /**
+   * The {@value #META} value after a call of {@code tool} at {@code now} that consumed
+   * {@code usage}, by {@code owner} (null: nobody in particular).
+   */
+  static Map<String, Object> meta(Conversation before, String tool, Instant now, Map<String, Usage> usage,
+      @Nullable String owner) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put(CREATED_AT, before.createdAt().orElse(now).toEpochMilli());
     meta.put(UPDATED_AT, now.toEpochMilli());
     meta.put(LAST_TOOL, tool);
     if (owner != null) {
       meta.put(OWNER, owner);
+    }
+    Map<String, Usage> totals = new java.util.TreeMap<>(before.usage());
+    usage.forEach((model, more) -> totals.merge(model, more, Usage::plus));
+    if (!totals.isEmpty()) {
+      Map<String, Object> encoded = new LinkedHashMap<>();
+      totals.forEach((model, total) -> encoded.put(model, Usage.encode(total)));
+      meta.put(USAGE, encoded);
     }
     return meta;
   }

@@ -44,6 +44,10 @@ final class Responder implements AgentFlow.Stage {
       structured.put("files", files.report());
     }
     structured.putAll(outcome.extra());
+    Map<String, Usage> consumed = call.usage.snapshot();
+    if (!consumed.isEmpty()) {
+      structured.put("usage", Usage.summary(consumed));
+    }
     StringBuilder text = new StringBuilder(outcome.content());
     String summary = files.summary();
     if (!summary.isEmpty() && !outcome.isError()) {
@@ -77,7 +81,7 @@ final class Responder implements AgentFlow.Stage {
               files.requested(), call.args.strings("images"), null, now)),
           ConversationState.write(new ConversationTurn(ConversationTurn.Role.ASSISTANT, tool, outcome.content(),
               List.of(), List.of(), outcome.model().orElse(null), now))));
-      update.put(ConversationState.META, ConversationState.meta(conversation, tool, now, call.principal));
+      update.put(ConversationState.META, ConversationState.meta(conversation, tool, now, consumed, call.principal));
       outcome.state().ifPresent(kept -> update.put(AgentFlow.TOOL_STATE, Map.of(tool, kept)));
     } else {
       node.skipExitCheckpoint();

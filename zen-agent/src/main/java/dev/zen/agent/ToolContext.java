@@ -9,6 +9,7 @@ import dev.zen.spi.CommandSpec;
 import dev.zen.spi.ModelGateway;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -128,6 +129,9 @@ public interface ToolContext {
   CompletableFuture<ModelCatalog> catalog();
 
   ZenAgentOptions options();
+
+  /** What the agent's model calls consumed since it started, by model (the server's lifetime totals). */
+  Map<String, Usage> lifetimeUsage();
 
   /** The agent serving the call, as the {@code version} tool describes it. */
   AgentInfo agent();

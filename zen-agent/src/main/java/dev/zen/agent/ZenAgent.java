@@ -49,6 +49,7 @@ public final class ZenAgent implements AutoCloseable {
   private final Map<String, ZenTool> tools;
   private final List<ToolSpec> specs;
   private final ZenAgentOptions options;
+  private final UsageLedger usage = new UsageLedger();
 
   private ZenAgent(Builder builder, Map<String, ZenTool> offered) {
     this.options = builder.options;
@@ -62,7 +63,7 @@ public final class ZenAgent implements AutoCloseable {
     AgentServices services = new AgentServices(gateway, new ModelDirectory(builder.models, gateway, builder.clock),
         store, options, builder.executor, builder.clock, rules,
         new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor),
-        builder.commands != null ? builder.commands : RemoteExecutor.local(builder.executor), info);
+        builder.commands != null ? builder.commands : RemoteExecutor.local(builder.executor), usage, info);
     this.engine = new AgentEngine(services, offered.values());
   }
 
@@ -87,6 +88,14 @@ public final class ZenAgent implements AutoCloseable {
    */
   public List<PromptSpec> prompts() {
     return BuiltInPrompts.forTools(tools.keySet());
+  }
+
+  /**
+   * What this agent's model calls consumed since it was built, by model: tokens, calls, and the
+   * cost at the catalogue's list prices where it gives them.
+   */
+  public Map<String, Usage> usage() {
+    return usage.snapshot();
   }
 
   /** The offered tool with this name. */

@@ -66,7 +66,8 @@ public final class ModelRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("name", "aliases", "description", "contextWindow",
       "maxOutputTokens", "supportsTemperature", "fixedTemperature", "maxTemperature", "supportsImages",
-      "supportsThinking", "intelligenceScore", "categories", "maxThinkingTokens", "maxImageSizeMb");
+      "supportsThinking", "intelligenceScore", "categories", "maxThinkingTokens", "maxImageSizeMb",
+      "inputPricePerMillionTokens", "outputPricePerMillionTokens");
 
   private final List<ModelSpec> specs;
   private final Map<String, ModelSpec> byName;
@@ -211,7 +212,7 @@ public final class ModelRegistry {
     return new ModelSpec(name, aliases, spec.description(), spec.contextWindow(), spec.maxOutputTokens(),
         spec.supportsTemperature(), spec.fixedTemperature(), spec.maxTemperature(), spec.supportsImages(),
         spec.supportsThinking(), spec.intelligenceScore(), spec.categories(), spec.origin(), spec.maxThinkingTokens(),
-        spec.maxImageSizeMb());
+        spec.maxImageSizeMb(), spec.inputPricePerMillion(), spec.outputPricePerMillion());
   }
 
   /** Asks {@code gateway} for its models and completes with {@link #withGatewayModels} of them. */
@@ -419,6 +420,14 @@ public final class ModelRegistry {
     }
     if (node.has("maxImageSizeMb")) {
       spec.maxImageSizeMb(number(node.get("maxImageSizeMb"), "maxImageSizeMb"));
+    }
+    if (node.has("inputPricePerMillionTokens") || node.has("outputPricePerMillionTokens")) {
+      if (!node.has("inputPricePerMillionTokens") || !node.has("outputPricePerMillionTokens")) {
+        throw new IllegalArgumentException("give both inputPricePerMillionTokens and outputPricePerMillionTokens, "
+            + "or neither");
+      }
+      spec.prices(number(node.get("inputPricePerMillionTokens"), "inputPricePerMillionTokens"),
+          number(node.get("outputPricePerMillionTokens"), "outputPricePerMillionTokens"));
     }
     if (node.has("supportsThinking")) {
       spec.supportsThinking(bool(node.get("supportsThinking"), "supportsThinking"));

@@ -1,5 +1,6 @@
 package dev.zen.gateway;
 
+import dev.zen.spi.TokenUsage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -44,7 +45,9 @@ public record ModelSpec(
     Set<ToolCategory> categories,
     Origin origin,
     int maxThinkingTokens,
-    double maxImageSizeMb) {
+    double maxImageSizeMb,
+    @Nullable Double inputPricePerMillion,
+    @Nullable Double outputPricePerMillion) {
 
   /** Context window assumed for a model only a gateway's list names. */
   public static final int DEFAULT_CONTEXT_WINDOW = 32_768;
@@ -93,6 +96,23 @@ public record ModelSpec(
     if (Double.isNaN(maxImageSizeMb) || maxImageSizeMb < 0) {
       throw new IllegalArgumentException(name + ": maxImageSizeMb must be >= 0, was " + maxImageSizeMb);
     }
+    for (Double price : new Double[] {inputPricePerMillion, outputPricePerMillion}) {
+      if (price != null && (price.isNaN() || price < 0)) {
+        throw new IllegalArgumentException(name + ": prices must be >= 0 (USD per million tokens), was " + price);
+      }
+    }
+  }
+
+  /**
+   * What {@code usage} cost in USD at the catalogue's prices, when it gives both (list prices:
+   * a gateway's own pricing, discounts and caching are not known here).
+   */
+  public Optional<Double> costOf(TokenUsage usage) {
+    if (inputPricePerMillion == null || outputPricePerMillion == null) {
+      return Optional.empty();
+    }
+    return Optional.of((usage.inputTokens() * inputPricePerMillion + usage.outputTokens() * outputPricePerMillion)
+        / 1_000_000.0);
   }
 
   /** Images a request may carry, as the reference limits them. */
@@ -205,6 +225,8 @@ public record ModelSpec(
     private Origin origin = Origin.USER;
     private int maxThinkingTokens;
     private double maxImageSizeMb;
+    private @Nullable Double inputPricePerMillion;
+    private @Nullable Double outputPricePerMillion;
 
     private Builder(String name) {
       requireName(name, "name");
@@ -281,6 +303,13 @@ public record ModelSpec(
       return this;
     }
 
+    /** List prices in USD per million input and output tokens ({@code null}: unknown, no cost reported). */
+    public Builder prices(@Nullable Double inputPerMillion, @Nullable Double outputPerMillion) {
+      this.inputPricePerMillion = inputPerMillion;
+      this.outputPricePerMillion = outputPerMillion;
+      return this;
+    }
+
     public Builder origin(Origin origin) {
       this.origin = Objects.requireNonNull(origin, "origin");
       return this;
@@ -289,7 +318,7 @@ public record ModelSpec(
     public ModelSpec build() {
       return new ModelSpec(name, aliases, description, contextWindow, maxOutputTokens, supportsTemperature,
           fixedTemperature, maxTemperature, supportsImages, supportsThinking, intelligenceScore, categories,
-          origin, maxThinkingTokens, maxImageSizeMb);
+          origin, maxThinkingTokens, maxImageSizeMb, inputPricePerMillion, outputPricePerMillion);
     }
   }
 }

@@ -9,7 +9,6 @@ import dev.zen.gateway.ModelSpec;
 import dev.zen.gateway.ToolCategory;
 import dev.zen.internal.Futures;
 import dev.zen.spi.ChatReply;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -47,7 +46,7 @@ public final class ChatTool extends ZenTool {
         }
         return ToolOutcome.error(failure(model.name(), cause));
       }
-      return ToolOutcome.answer(reply.text(), model.name()).withExtra(usage(reply));
+      return ToolOutcome.answer(reply.text(), model.name()).withExtra(Map.of("latency_ms", reply.latency().toMillis()));
     }), call);
   }
 
@@ -55,13 +54,5 @@ public final class ChatTool extends ZenTool {
   static String failure(String model, Throwable error) {
     return "The model '" + model + "' failed: " + Futures.describe(error)
         + ". Try again, or choose another model (see listmodels).";
-  }
-
-  private static Map<String, Object> usage(ChatReply reply) {
-    Map<String, Object> usage = new LinkedHashMap<>();
-    usage.put("input_tokens", reply.usage().inputTokens());
-    usage.put("output_tokens", reply.usage().outputTokens());
-    usage.put("latency_ms", reply.latency().toMillis());
-    return Map.of("usage", usage);
   }
 }

@@ -2,6 +2,8 @@ package dev.zen.agent.listmodels;
 
 import dev.zen.agent.ToolContext;
 import dev.zen.agent.ToolOutcome;
+import dev.zen.agent.ToolParam;
+import dev.zen.agent.Usage;
 import dev.zen.agent.ZenTool;
 import dev.zen.gateway.ModelSpec;
 import dev.zen.gateway.ToolCategory;
@@ -19,7 +21,8 @@ import java.util.stream.Collectors;
 public final class ListModelsTool extends ZenTool {
   public ListModelsTool() {
     super("listmodels", "List the models Zen can use, with context windows and capabilities, marking those the "
-        + "gateway serves and what 'auto' picks.", List.of());
+        + "gateway serves and what 'auto' picks; with continuation_id, also what that conversation used.",
+        List.of(ToolParam.CONTINUATION));
   }
 
   @Override
@@ -105,7 +108,29 @@ public final class ListModelsTool extends ZenTool {
       if (snapshot.listingError() != null) {
         extra.put("gateway_error", snapshot.listingError());
       }
+      Map<String, Usage> conversation = context.conversation().usage();
+      Map<String, Usage> lifetime = context.lifetimeUsage();
+      if (context.conversation().continued()) {
+        extra.put("usage_conversation", Usage.summary(conversation));
+        usage(text, "this conversation", conversation);
+      }
+      extra.put("usage_server", Usage.summary(lifetime));
+      usage(text, "this server since it started", lifetime);
       return ToolOutcome.notice("success", text.toString().strip()).withExtra(extra);
     });
+  }
+
+  private static void usage(StringBuilder text, String scope, Map<String, Usage> byModel) {
+    text.append("\nUsage of ").append(scope).append(':');
+    if (byModel.isEmpty()) {
+      text.append(" none yet\n");
+      return;
+    }
+    text.append('\n');
+    byModel.forEach((model, usage) -> text.append("- ").append(model).append(": ").append(usage.calls())
+        .append(" calls, ").append(String.format("%,d", usage.inputTokens())).append(" tokens in, ")
+        .append(String.format("%,d", usage.outputTokens())).append(" out")
+        .append(usage.costUsd() == null ? "" : String.format(java.util.Locale.ROOT, ", $%.4f", usage.costUsd()))
+        .append('\n'));
   }
 }

@@ -91,12 +91,17 @@ final class ZenRuntime implements AutoCloseable {
         .build());
   }
 
+  /** The demo's clink client: `cat` returns the prompt clink pipes to it, role instructions included. */
+  private static final String DEMO_CLI = "{\"name\": \"demo\", \"command\": \"cat\", \"timeout_seconds\": 30}";
+
   /**
-   * clink's clients: the bundled ones, then CLI_CLIENTS_CONFIG_PATH, then ~/.zen/cli_clients. A
+   * clink's clients (in --demo, the demo's echo client instead of the bundled ones): the bundled ones, then CLI_CLIENTS_CONFIG_PATH, then ~/.zen/cli_clients. A
    * definition that is not valid stops the server with the file and the reason.
    */
   private static CliClients cliClients(ServerConfig config) {
-    CliClients.Builder clients = CliClients.builder().bundled();
+    // The demo has no AI CLIs installed: its one client echoes the prompt it gets, so clink answers too.
+    CliClients.Builder clients = config.demo() ? CliClients.builder().define(DEMO_CLI, "--demo")
+        : CliClients.builder().bundled();
     Path configured = config.cliClientsConfigPath().orElse(null);
     try {
       if (configured != null) {

@@ -111,7 +111,13 @@ final class ServerJar {
   /** The MCP Java SDK's own client, talking to the jar over its stdio transport. */
   static McpAsyncClient client(List<String> jvmArgs, Map<String, String> env,
       Consumer<McpSchema.LoggingMessageNotification> logs, Consumer<McpSchema.ProgressNotification> progress) {
-    List<String> command = command(jvmArgs, List.of());
+    return client(jvmArgs, List.of(), env, logs, progress);
+  }
+
+  /** A client of the server jar started with {@code args} ({@code --demo}, ...). */
+  static McpAsyncClient client(List<String> jvmArgs, List<String> args, Map<String, String> env,
+      Consumer<McpSchema.LoggingMessageNotification> logs, Consumer<McpSchema.ProgressNotification> progress) {
+    List<String> command = command(jvmArgs, args);
     ServerParameters parameters = ServerParameters.builder(command.get(0)).args(command.subList(1, command.size()))
         .env(env).build();
     StdioClientTransport transport = new StdioClientTransport(parameters, new JacksonMcpJsonMapper(RawClient.JSON)) {
