@@ -172,6 +172,39 @@ class ConversationTest {
   }
 
   @Test
+  void each_principal_lists_and_deletes_only_its_own_conversations() {
+    try (ZenAgent agent = Agents.builder(gateway, store).build()) {
+      String first = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "alice one"))
+          .principal("alice").build()).join().continuationId();
+      String second = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "alice two\n  spread out"))
+          .principal("alice").build()).join().continuationId();
+      String bobs = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "bob's"))
+          .principal("bob").build()).join().continuationId();
+      agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "more", "continuation_id", first))
+          .principal("alice").build()).join();
+
+      List<ConversationSummary> alice = agent.conversations("alice", 10).join();
+      assertThat(alice).extracting(ConversationSummary::continuationId).containsExactly(first, second);
+      assertThat(alice.get(0).turns()).isEqualTo(4);
+      assertThat(alice.get(0).firstPrompt()).isEqualTo("alice one");
+      assertThat(alice.get(1).firstPrompt()).isEqualTo("alice two spread out");
+      assertThat(alice.get(0).lastTool()).isEqualTo("chat");
+      assertThat(agent.conversations("alice", 1).join()).hasSize(1);
+      assertThat(agent.conversations("bob", 10).join()).extracting(ConversationSummary::continuationId)
+          .containsExactly(bobs);
+      assertThat(agent.conversations(null, 10).join()).isEmpty();
+
+      assertThat(agent.deleteConversation("bob", first).join()).as("not bob's to delete").isFalse();
+      assertThat(agent.conversations("alice", 10).join()).hasSize(2);
+      assertThat(agent.deleteConversation("alice", first).join()).isTrue();
+      assertThat(agent.deleteConversation("alice", first).join()).isFalse();
+      ToolResult gone = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "again", "continuation_id",
+          first)).principal("alice").build()).join();
+      assertThat(gone.text()).contains("was not found");
+    }
+  }
+
+  @Test
   void no_answer_offers_a_continuation_id_that_the_next_call_would_refuse() {
     try (ZenAgent agent = Agents.builder(gateway, store)
         .options(ZenAgentOptions.builder().maxConversationTurns(4).build()).build()) {

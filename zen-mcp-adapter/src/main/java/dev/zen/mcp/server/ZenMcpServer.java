@@ -87,14 +87,17 @@ public final class ZenMcpServer {
       return EXIT_FAILURE;
     }
     String version = version();
-    McpAdapter adapter = McpAdapter.builder()
+    McpAdapter.Builder builder = McpAdapter.builder()
         .serverInfo(NAME, version)
         .title("Zen")
-        .agent(runtime.agent())
-        .build();
+        .agent(runtime.agent());
     if (config.http().options().isPresent()) {
-      return serveHttp(adapter, config, runtime, version, err, stop, log);
+      // Several users share an HTTP server and its store: each can list and delete their own
+      // conversations. On stdio the tool list keeps its size budget for the one user it has.
+      return serveHttp(ConversationTools.addTo(builder, runtime.agent()).build(), config, runtime, version, err, stop,
+          log);
     }
+    McpAdapter adapter = builder.build();
     StdioSession server = adapter.serveStdio(in, out);
     Thread hook = new Thread(() -> {
       server.close();

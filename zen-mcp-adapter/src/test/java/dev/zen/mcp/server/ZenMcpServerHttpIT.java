@@ -121,6 +121,36 @@ class ZenMcpServerHttpIT {
   }
 
   @Test
+  void each_user_lists_and_deletes_only_their_own_conversations() {
+    McpAsyncClient alice = client(uri, ALICE);
+    McpAsyncClient bob = client(uri, BOB);
+    try {
+      alice.initialize().block(Duration.ofSeconds(30));
+      bob.initialize().block(Duration.ofSeconds(30));
+      McpSchema.CallToolResult started = chat(alice, Map.of("prompt", "A plan only alice may list", "model", "gpt-5"));
+      String thread = (String) ((Map<?, ?>) started.structuredContent()).get("continuation_id");
+
+      McpSchema.CallToolResult mine = alice.callTool(McpSchema.CallToolRequest.builder("listconversations")
+          .arguments(Map.of()).build()).block(Duration.ofSeconds(30));
+      assertThat(text(mine)).contains(thread).contains("A plan only alice may list");
+      McpSchema.CallToolResult theirs = bob.callTool(McpSchema.CallToolRequest.builder("listconversations")
+          .arguments(Map.of()).build()).block(Duration.ofSeconds(30));
+      assertThat(text(theirs)).doesNotContain(thread).doesNotContain("alice");
+
+      McpSchema.CallToolResult refused = bob.callTool(McpSchema.CallToolRequest.builder("deleteconversation")
+          .arguments(Map.of("continuation_id", thread)).build()).block(Duration.ofSeconds(30));
+      assertThat(refused.isError()).isTrue();
+      McpSchema.CallToolResult deleted = alice.callTool(McpSchema.CallToolRequest.builder("deleteconversation")
+          .arguments(Map.of("continuation_id", thread)).build()).block(Duration.ofSeconds(30));
+      assertThat(deleted.isError()).as(text(deleted)).isFalse();
+      assertThat(chat(alice, Map.of("prompt", "go on", "model", "gpt-5", "continuation_id", thread)).isError()).isTrue();
+    } finally {
+      alice.closeGracefully().block(Duration.ofSeconds(10));
+      bob.closeGracefully().block(Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
   void the_official_typescript_sdk_initializes_calls_continues_cancels_and_is_refused_a_wrong_token()
       throws Exception {
     Path script = Path.of("src/test/node/ts-client.mjs").toAbsolutePath();
