@@ -420,18 +420,19 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     }
     Session session = given != null ? given : statelessSession(request, principal);
     session.touch();
+    if (session.running(call.id())) {
+      if (permit != null) {
+        permit.release();
+      }
+      rpcError(response, 200, call.id(), McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: id " + call.id()
+          + " belongs to a request that is still running; use a new id");
+      return;
+    }
     AsyncContext async = request.startAsync();
     async.setTimeout(0);
     Connection connection = new Connection(async, response);
     Stream stream = session.openStream(connection, call.id(), toolCall);
-    if (!session.register(call.id(), stream)) {
-      if (permit != null) {
-        permit.release();
-      }
-      stream.refuse(McpSchema.JSONRPCResponse.error(call.id(), new JSONRPCError(McpSchema.ErrorCodes.INVALID_REQUEST,
-          "Invalid Request: id " + call.id() + " belongs to a request that is still running; use a new id", null)));
-      return;
-    }
+    session.register(call.id(), stream);
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, call.method(), call.id(),
         call.params() == null ? null : json.convertValue(call.params(), MAP));
     Map<String, Object> context = new HashMap<>();
@@ -568,8 +569,17 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
       return stream;
     }
 
-    boolean register(Object requestId, Stream stream) {
-      return inFlight.putIfAbsent(requestId, stream) == null;
+    boolean running(Object requestId) {
+      return inFlight.containsKey(requestId);
+    }
+
+    void register(Object requestId, Stream stream) {
+      inFlight.put(requestId, stream);
+    }
+
+    /** A finished stream with nothing left to replay is forgotten at once. */
+    void forget(Stream stream) {
+      streams.remove(stream.number, stream);
     }
 
     void unregister(Object requestId, Stream stream) {
@@ -745,6 +755,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
         }
         if (!sse && last) {
           finished = true;
+          session.forget(this);
           Connection current = connection;
           connection = null;
           if (current != null) {
@@ -764,6 +775,9 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
         if (last) {
           finished = true;
           endConnection();
+          if (options.eventsPerSession() == 0) {
+            session.forget(this);
+          }
         }
       }
     }
@@ -787,6 +801,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
         current = subscription;
         endConnection();
       }
+      session.forget(this);
       if (current != null) {
         current.dispose();
       }
@@ -795,13 +810,6 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     void fail(Object id, Throwable error) {
       deliver(McpSchema.JSONRPCResponse.error(id, new JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
           "the request failed: " + error.getMessage(), null)));
-    }
-
-    void refuse(McpSchema.JSONRPCResponse answer) {
-      synchronized (this) {
-        sse = false;
-      }
-      deliver(answer);
     }
 
     synchronized void reattach(Connection replacement, List<Event> missed) {
@@ -869,6 +877,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
         if (!finished && !cancelled) {
           // The SDK is done with a request that sent no answer (cancelled inside): end quietly.
           finished = true;
+          session.forget(this);
           Connection current = connection;
           connection = null;
           if (current != null) {

@@ -20,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -65,7 +67,10 @@ public final class McpHttpServer implements AutoCloseable {
     threads.setDaemon(true);
     this.jetty = new Server(threads);
     jetty.setStopTimeout(2_000);
-    this.connector = new ServerConnector(jetty);
+    HttpConfiguration http = new HttpConfiguration();
+    // No "Server: Jetty(12.x)" header: a version is a hint for an attacker and nothing for a client.
+    http.setSendServerVersion(false);
+    this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
     connector.setHost(options.host().startsWith("[") ? options.host().substring(1, options.host().length() - 1)
         : options.host());
     connector.setPort(options.port());
