@@ -343,6 +343,9 @@ final class ToolBridge {
   }
 
   private static String human(Duration duration) {
+    if (duration.toMillis() < 1_000) {
+      return duration.toMillis() + " ms";
+    }
     long seconds = duration.toSeconds();
     return seconds >= 120 && seconds % 60 == 0 ? seconds / 60 + " minutes" : Math.max(1, seconds) + " s";
   }

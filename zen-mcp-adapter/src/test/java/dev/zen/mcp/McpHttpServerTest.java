@@ -273,6 +273,62 @@ class McpHttpServerTest {
     }
   }
 
+  @Test
+  void an_idle_session_expires_and_its_id_then_gets_404() throws Exception {
+    try (McpHttpServer own = McpHttpServer.start(host, new ServerIdentity("zen", "Zen", "test"),
+        HttpOptions.builder().sessionIdleTimeout(Duration.ofSeconds(1)).keepAliveInterval(Duration.ofMillis(200)).build())) {
+      String session = initializedSession(own.uri(), null);
+      HttpRequest.Builder ping = HttpRequest.newBuilder(own.uri()).header("Accept", "application/json, text/event-stream")
+          .header("Mcp-Session-Id", session);
+      assertThat(send(ping.POST(HttpRequest.BodyPublishers.ofString(ping(1))).build()).statusCode()).isEqualTo(200);
+      Thread.sleep(1_800);
+      assertThat(send(ping.POST(HttpRequest.BodyPublishers.ofString(ping(2))).build()).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void a_call_past_the_deadline_is_stopped_and_answered_with_an_error() throws Exception {
+    try (McpHttpServer own = McpHttpServer.start(host, new ServerIdentity("zen", "Zen", "test"),
+        HttpOptions.builder().callTimeout(Duration.ofMillis(300)).build())) {
+      String session = initializedSession(own.uri(), null);
+      int before = host.held.size();
+      HttpResponse<String> answer = send(HttpRequest.newBuilder(own.uri())
+          .header("Accept", "application/json, text/event-stream").header("Mcp-Session-Id", session)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+              + "\"params\":{\"name\":\"hold\"}}")).build());
+      assertThat(answer.body()).contains("\"isError\":true").contains("limit of 300 ms per call");
+      assertThat(awaitHeld(before + 1).isCancelled()).as("the work was cancelled").isTrue();
+    }
+  }
+
+  @Test
+  void a_body_over_the_cap_gets_413_and_the_session_goes_on() throws Exception {
+    try (McpHttpServer own = McpHttpServer.start(host, new ServerIdentity("zen", "Zen", "test"),
+        HttpOptions.builder().maxBodyBytes(4096).build())) {
+      String session = initializedSession(own.uri(), null);
+      HttpRequest.Builder post = HttpRequest.newBuilder(own.uri()).header("Accept", "application/json, text/event-stream")
+          .header("Mcp-Session-Id", session);
+      String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":"
+          + "{\"text\":\"" + "x".repeat(5000) + "\"}}}";
+      assertThat(send(post.POST(HttpRequest.BodyPublishers.ofString(big)).build()).statusCode()).isEqualTo(413);
+      assertThat(send(post.POST(HttpRequest.BodyPublishers.ofString(ping(2))).build()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void a_session_has_one_get_stream_that_carries_server_messages() throws Exception {
+    String session = initializedSession(ALICE);
+    HttpResponse<InputStream> stream = send(request(ALICE, session).header("Accept", "text/event-stream").GET().build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+    HttpResponse<String> second = send(request(ALICE, session).header("Accept", "text/event-stream").GET().build());
+    assertThat(second.statusCode()).isEqualTo(409);
+    BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+    assertThat(lines.readLine()).as("the priming event").startsWith("id: ");
+    stream.body().close();
+  }
+
   // ---- helpers ----
 
   private String initializedSession(String token) throws Exception {

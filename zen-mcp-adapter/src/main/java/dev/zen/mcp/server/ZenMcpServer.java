@@ -59,6 +59,12 @@ public final class ZenMcpServer {
     System.exit(status);
   }
 
+  /** Runs the server until the client closes {@code in} (HTTP: until the process is stopped); the exit status. */
+  static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err,
+      boolean interactive) {
+    return run(args, env, in, out, err, interactive, new CompletableFuture<>());
+  }
+
   /** Runs the server until the client closes {@code in} or {@code stop} completes; the exit status. */
   static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err,
       boolean interactive, CompletableFuture<Void> stop) {
