@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +81,8 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
   static final List<String> VERSIONS = List.of(ProtocolVersions.MCP_2024_11_05, ProtocolVersions.MCP_2025_03_26,
       ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  /** What one session's event log may hold for replay, besides its count limit. */
+  static final long MAX_EVENT_BYTES = 16L * 1024 * 1024;
 
   private final transient ObjectMapper json;
   private final transient ObjectReader bodyReader;
@@ -91,11 +94,14 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
   private final transient Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final transient AtomicInteger requestsInFlight = new AtomicInteger();
   private final transient AtomicLong streamNumbers = new AtomicLong();
+  private final transient Executor writer;
   private transient volatile McpStreamableServerSession.@Nullable Factory factory;
   private transient volatile boolean draining;
   private transient volatile boolean closed;
 
-  HttpTransport(ObjectMapper json, McpJsonMapper mapper, HttpOptions options, Map<String, StdioTransport.RequestCheck> checks) {
+  HttpTransport(ObjectMapper json, McpJsonMapper mapper, HttpOptions options, Map<String, StdioTransport.RequestCheck> checks,
+      Executor writer) {
+    this.writer = writer;
     this.json = json;
     this.bodyReader = json.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.mapper = mapper;
@@ -245,7 +251,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     session.touch();
     AsyncContext async = request.startAsync();
     async.setTimeout(0);
-    Connection connection = new Connection(async, response);
+    Connection connection = new Connection(async, response, writer);
     String lastEventId = request.getHeader(LAST_EVENT_ID);
     if (lastEventId != null && session.resume(lastEventId, connection)) {
       return;
@@ -374,7 +380,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     Session session = new Session(started.session(), principal);
     AsyncContext async = request.startAsync();
     async.setTimeout(0);
-    Connection connection = new Connection(async, response);
+    Connection connection = new Connection(async, response, writer);
     if (!options.stateless()) {
       this.sessions.put(session.id, session);
       response.setHeader(SESSION_ID, session.id);
@@ -430,7 +436,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     }
     AsyncContext async = request.startAsync();
     async.setTimeout(0);
-    Connection connection = new Connection(async, response);
+    Connection connection = new Connection(async, response, writer);
     Stream stream = session.openStream(connection, call.id(), toolCall);
     session.register(call.id(), stream);
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, call.method(), call.id(),
@@ -542,6 +548,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     private final Map<Object, Stream> inFlight = new ConcurrentHashMap<>();
     private final Map<Long, Stream> streams = new ConcurrentHashMap<>();
     private final Deque<Event> events = new ArrayDeque<>();
+    private long eventBytes;
     private volatile long lastActive = System.currentTimeMillis();
     private volatile @Nullable Stream listening;
 
@@ -647,8 +654,11 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
           return;
         }
         events.addLast(event);
-        while (events.size() > max) {
+        eventBytes += event.data().length;
+        // Bounded in count and in bytes: a few large tool results must not hold a session's memory.
+        while (events.size() > max || eventBytes > MAX_EVENT_BYTES && events.size() > 1) {
           Event dropped = events.removeFirst();
+          eventBytes -= dropped.data().length;
           Stream stream = streams.get(dropped.stream);
           if (stream != null && stream.finished() && !hasEvents(dropped.stream)) {
             streams.remove(dropped.stream);
@@ -723,10 +733,10 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     private void startSse() {
       sse = true;
       Connection current = connection;
-      if (current != null && current.startSse()) {
+      if (current != null) {
+        current.startSse();
         if (primes()) {
-          String id = number + "-" + sequence;
-          current.event(id, new byte[0]);
+          current.event(number + "-" + sequence, new byte[0]);
         }
       }
     }
@@ -769,8 +779,8 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
         String id = number + "-" + ++sequence;
         session.record(new Event(number, sequence, data));
         Connection current = connection;
-        if (current != null && !current.event(id, data)) {
-          connection = null;
+        if (current != null) {
+          current.event(id, data);
         }
         if (last) {
           finished = true;
@@ -819,15 +829,9 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
       }
       connection = replacement;
       replacement.onClose(this::detach);
-      if (!replacement.startSse()) {
-        connection = null;
-        return;
-      }
+      replacement.startSse();
       for (Event event : missed) {
-        if (!replacement.event(number + "-" + event.sequence(), event.data())) {
-          connection = null;
-          return;
-        }
+        replacement.event(number + "-" + event.sequence(), event.data());
       }
       if (finished || cancelled) {
         endConnection();
@@ -836,8 +840,8 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
 
     synchronized void keepAlive() {
       Connection current = connection;
-      if (current != null && sse && !current.comment()) {
-        connection = null;
+      if (current != null && sse) {
+        current.comment();
       }
     }
 
@@ -891,18 +895,26 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     }
   }
 
-  /** One HTTP response held open: JSON once, or SSE events until complete. Writes are serialised. */
+  /**
+   * One HTTP response held open: JSON once, or SSE events until complete. Every write runs on the
+   * writer executor, one at a time per connection and in order: a client that reads slowly then
+   * holds a writer thread (until the connector's idle timeout), never the Reactor, HTTP-client or
+   * timer thread that produced the message. A failed write closes the connection, and the close
+   * listeners detach it from its stream, which keeps its events for a resumption.
+   */
   private static final class Connection {
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
     private final AsyncContext async;
     private final HttpServletResponse response;
+    private final SerialExecutor writes;
     private final List<java.util.function.Consumer<Connection>> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private boolean open = true;
+    private volatile boolean open = true;
     private boolean sse;
 
-    Connection(AsyncContext async, HttpServletResponse response) {
+    Connection(AsyncContext async, HttpServletResponse response, Executor writer) {
       this.async = async;
       this.response = response;
+      this.writes = new SerialExecutor(writer);
       async.addListener(new AsyncListener() {
         @Override
         public void onComplete(AsyncEvent event) {
@@ -931,116 +943,116 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     }
 
     private void closed() {
-      synchronized (this) {
-        open = false;
-      }
+      open = false;
       closeListeners.forEach(listener -> listener.accept(this));
     }
 
-    synchronized boolean open() {
+    boolean open() {
       return open;
     }
 
-    synchronized void json(byte[] data) {
-      if (!open) {
-        return;
-      }
-      try {
-        response.setStatus(200);
-        response.setContentType("application/json");
-        response.setContentLength(data.length);
-        response.getOutputStream().write(data);
-      } catch (IOException | IllegalStateException e) {
-        LOG.debug("could not write an answer; the client left", e);
-      }
-      complete();
-    }
-
-    synchronized boolean startSse() {
-      if (!open) {
-        return false;
-      }
-      if (sse) {
-        return true;
-      }
-      sse = true;
-      response.setStatus(200);
-      response.setContentType("text/event-stream");
-      response.setCharacterEncoding("UTF-8");
-      response.setHeader("Cache-Control", "no-cache, no-transform");
-      // nginx buffers proxied responses unless told not to; SSE must flow as it is written.
-      response.setHeader("X-Accel-Buffering", "no");
-      try {
-        response.flushBuffer();
-        return true;
-      } catch (IOException e) {
-        complete();
-        return false;
-      }
-    }
-
-    synchronized boolean event(String id, byte[] data) {
-      if (!open) {
-        return false;
-      }
-      try {
-        ServletOutputStream out = response.getOutputStream();
-        out.write(("id: " + id + "\n").getBytes(StandardCharsets.US_ASCII));
-        if (data.length > 0) {
-          out.write("event: message\ndata: ".getBytes(StandardCharsets.US_ASCII));
-          out.write(data);
-          out.write('\n');
-        } else {
-          out.write("data: \n".getBytes(StandardCharsets.US_ASCII));
+    void json(byte[] data) {
+      writes.execute(() -> {
+        if (!open) {
+          return;
         }
-        out.write('\n');
-        out.flush();
-        return true;
-      } catch (IOException | IllegalStateException e) {
-        LOG.debug("SSE connection broke; the stream waits for the client to resume", e);
-        complete();
-        return false;
-      }
+        try {
+          response.setStatus(200);
+          response.setContentType("application/json");
+          response.setContentLength(data.length);
+          response.getOutputStream().write(data);
+        } catch (IOException | IllegalStateException e) {
+          LOG.debug("could not write an answer; the client left", e);
+        }
+        finish();
+      });
     }
 
-    synchronized boolean comment() {
-      if (!open) {
-        return false;
-      }
-      try {
-        ServletOutputStream out = response.getOutputStream();
-        out.write(KEEP_ALIVE);
-        out.flush();
-        return true;
-      } catch (IOException | IllegalStateException e) {
-        complete();
-        return false;
-      }
+    void startSse() {
+      writes.execute(() -> {
+        if (!open || sse) {
+          return;
+        }
+        sse = true;
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache, no-transform");
+        // nginx buffers proxied responses unless told not to; SSE must flow as it is written.
+        response.setHeader("X-Accel-Buffering", "no");
+        try {
+          response.flushBuffer();
+        } catch (IOException e) {
+          finish();
+        }
+      });
     }
 
-    synchronized void refuse(int status, String message) {
-      if (!open) {
-        return;
-      }
-      try {
-        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType("text/plain;charset=utf-8");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
-      } catch (IOException | IllegalStateException e) {
-        LOG.debug("could not refuse", e);
-      }
-      complete();
+    void event(String id, byte[] data) {
+      writes.execute(() -> {
+        if (!open) {
+          return;
+        }
+        try {
+          ServletOutputStream out = response.getOutputStream();
+          out.write(("id: " + id + "\n").getBytes(StandardCharsets.US_ASCII));
+          if (data.length > 0) {
+            out.write("event: message\ndata: ".getBytes(StandardCharsets.US_ASCII));
+            out.write(data);
+            out.write('\n');
+          } else {
+            out.write("data: \n".getBytes(StandardCharsets.US_ASCII));
+          }
+          out.write('\n');
+          out.flush();
+        } catch (IOException | IllegalStateException e) {
+          LOG.debug("SSE connection broke; the stream waits for the client to resume", e);
+          finish();
+        }
+      });
     }
 
+    void comment() {
+      writes.execute(() -> {
+        if (!open) {
+          return;
+        }
+        try {
+          ServletOutputStream out = response.getOutputStream();
+          out.write(KEEP_ALIVE);
+          out.flush();
+        } catch (IOException | IllegalStateException e) {
+          finish();
+        }
+      });
+    }
+
+    void refuse(int status, String message) {
+      writes.execute(() -> {
+        if (!open) {
+          return;
+        }
+        try {
+          byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+          response.setStatus(status);
+          response.setContentType("text/plain;charset=utf-8");
+          response.setContentLength(body.length);
+          response.getOutputStream().write(body);
+        } catch (IOException | IllegalStateException e) {
+          LOG.debug("could not refuse", e);
+        }
+        finish();
+      });
+    }
+
+    /** Ends the response after what was queued before. */
     void complete() {
-      boolean wasOpen;
-      synchronized (this) {
-        wasOpen = open;
+      writes.execute(this::finish);
+    }
+
+    private void finish() {
+      if (open) {
         open = false;
-      }
-      if (wasOpen) {
         try {
           async.complete();
         } catch (IllegalStateException e) {
@@ -1050,4 +1062,47 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     }
   }
 
+  /** Runs tasks one at a time, in order, on a shared executor. */
+  private static final class SerialExecutor implements Executor {
+    private final Executor delegate;
+    private final java.util.Queue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+
+    SerialExecutor(Executor delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.add(task);
+      schedule();
+    }
+
+    private void schedule() {
+      if (!tasks.isEmpty() && running.compareAndSet(false, true)) {
+        try {
+          delegate.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          running.set(false);
+          tasks.clear();
+        }
+      }
+    }
+
+    private void drain() {
+      try {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            LOG.warn("an HTTP write failed unexpectedly", e);
+          }
+        }
+      } finally {
+        running.set(false);
+        schedule();
+      }
+    }
+  }
 }

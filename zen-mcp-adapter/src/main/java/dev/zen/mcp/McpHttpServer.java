@@ -50,6 +50,7 @@ public final class McpHttpServer implements AutoCloseable {
   private final McpAsyncServer server;
   private final ToolBridge bridge;
   private final ExecutorService callExecutor;
+  private final ExecutorService writeExecutor;
   private final ScheduledExecutorService timer;
 
   private McpHttpServer(ToolHost host, ServerIdentity identity, HttpOptions options) {
@@ -59,7 +60,10 @@ public final class McpHttpServer implements AutoCloseable {
     this.callExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-http-call",
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     this.bridge = new ToolBridge(host, callExecutor, identity.name(), options.callTimeout().orElse(null));
-    this.transport = new HttpTransport(json, mapper, options, RequestChecks.all(bridge));
+    // Writes to clients get their own threads: a slow reader must not hold the thread that
+    // produced a message (see HttpTransport.Connection).
+    this.writeExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-http-write");
+    this.transport = new HttpTransport(json, mapper, options, RequestChecks.all(bridge), writeExecutor);
     this.server = McpStdioServer.configure(McpServer.async(transport), identity, host, bridge, mapper).build();
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -166,6 +170,7 @@ public final class McpHttpServer implements AutoCloseable {
     }
     timer.shutdownNow();
     callExecutor.shutdownNow();
+    writeExecutor.shutdownNow();
   }
 
   @Override
