@@ -92,6 +92,8 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
   private final transient HttpGuard guard;
   private final transient PrincipalLimits limits;
   private final transient Map<String, Session> sessions = new ConcurrentHashMap<>();
+  /** Stateless mode's one-request sessions, for keep-alive comments (they have no id to look up). */
+  private final transient java.util.Set<Session> ephemeral = ConcurrentHashMap.newKeySet();
   private final transient AtomicInteger requestsInFlight = new AtomicInteger();
   private final transient AtomicLong streamNumbers = new AtomicLong();
   private final transient Executor writer;
@@ -160,11 +162,14 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
         endSession(session);
       }
     }
+    // Also how a stateless call learns that its client hung up: the comment's write fails.
+    ephemeral.forEach(Session::keepAlive);
   }
 
   private void closeAll() {
     closed = true;
     sessions.values().forEach(this::endSession);
+    List.copyOf(ephemeral).forEach(Session::end);
   }
 
   private void endSession(Session session) {
@@ -439,6 +444,16 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     Connection connection = new Connection(async, response, writer);
     Stream stream = session.openStream(connection, call.id(), toolCall);
     session.register(call.id(), stream);
+    if (given == null) {
+      // Stateless: no session keeps the answer for a resumption and no later POST can cancel it,
+      // so a client that hangs up has given the call up.
+      connection.onClose(closed -> {
+        if (!stream.finished()) {
+          LOG.debug("stateless client left before the answer to {}; cancelling it", call.id());
+          stream.cancel();
+        }
+      });
+    }
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, call.method(), call.id(),
         call.params() == null ? null : json.convertValue(call.params(), MAP));
     Map<String, Object> context = new HashMap<>();
@@ -478,6 +493,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     started.initResult().subscribe(null, error -> LOG.debug("stateless initialisation failed", error));
     Session session = new Session(started.session(), principal);
     session.version = version;
+    ephemeral.add(session);
     return session;
   }
 
@@ -683,6 +699,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     }
 
     void end() {
+      ephemeral.remove(this);
       List<Stream> running = new ArrayList<>(inFlight.values());
       inFlight.clear();
       running.forEach(Stream::cancel);

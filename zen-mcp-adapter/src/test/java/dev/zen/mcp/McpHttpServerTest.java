@@ -257,7 +257,7 @@ class McpHttpServerTest {
   @Test
   void a_stateless_server_answers_calls_without_sessions() throws Exception {
     try (McpHttpServer own = McpHttpServer.start(host, new ServerIdentity("zen", "Zen", "test"),
-        HttpOptions.builder().stateless(true).build())) {
+        HttpOptions.builder().stateless(true).keepAliveInterval(Duration.ofMillis(200)).build())) {
       HttpResponse<String> init = send(HttpRequest.newBuilder(own.uri())
           .header("Accept", "application/json, text/event-stream")
           .POST(HttpRequest.BodyPublishers.ofString(initialize())).build());
@@ -270,6 +270,19 @@ class McpHttpServerTest {
       assertThat(call.body()).contains("echo: hi");
       assertThat(send(HttpRequest.newBuilder(own.uri()).header("Accept", "text/event-stream").GET().build())
           .statusCode()).isEqualTo(405);
+
+      int before = host.held.size();
+      HttpResponse<InputStream> held = send(HttpRequest.newBuilder(own.uri())
+          .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2025-11-25")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+              + "\"params\":{\"name\":\"hold\"}}")).build(), HttpResponse.BodyHandlers.ofInputStream());
+      CompletableFuture<ToolResult> work = awaitHeld(before + 1);
+      held.body().close();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!work.isCancelled() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(work.isCancelled()).as("a stateless client that hangs up gives its call up").isTrue();
     }
   }
 
