@@ -11,7 +11,9 @@ import dev.zen.spi.CommandSpec;
 import dev.zen.spi.ContentPart;
 import dev.zen.spi.ModelGateway;
 import dev.zen.spi.ModelInfo;
+import dev.zen.ZenExecutors;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -202,8 +206,27 @@ final class Call implements ToolContext {
     return counted(request, track(Futures.call(() -> services.gateway().complete(request))));
   }
 
+  /**
+   * Reports "waiting for MODEL (N s)" every {@link ZenAgentOptions#progressHeartbeat()} while
+   * {@code call} runs, so a client sees the call alive while a reasoning model thinks before its
+   * first word (and clients that reset their request timeout on progress do not give up).
+   */
+  private <T> CompletableFuture<T> heartbeat(String model, CompletableFuture<T> call) {
+    if (!progress.wanted() || call.isDone()) {
+      return call;
+    }
+    long started = System.nanoTime();
+    long every = services.options().progressHeartbeat().toMillis();
+    ScheduledFuture<?> beats = ZenExecutors.scheduler().scheduleAtFixedRate(() -> progress.report("waiting for "
+        + model + " (" + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s)"),
+        every, every, TimeUnit.MILLISECONDS);
+    call.whenComplete((value, error) -> beats.cancel(false));
+    return call;
+  }
+
   /** Adds each answer's usage to the call's and the agent's ledgers, as it arrives. */
   private CompletableFuture<ChatReply> counted(ChatRequest request, CompletableFuture<ChatReply> call) {
+    heartbeat(request.model(), call);
     call.thenAccept(reply -> {
       usage.add(request.model(), reply, models);
       services.usage().add(request.model(), reply, models);

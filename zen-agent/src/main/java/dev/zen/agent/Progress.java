@@ -20,6 +20,11 @@ final class Progress {
     this.listener = listener;
   }
 
+  /** Whether anyone listens: no point in timers that report to no one. */
+  boolean wanted() {
+    return listener != null;
+  }
+
   void report(String message) {
     if (listener == null) {
       return;

@@ -1,5 +1,7 @@
 package dev.zen.agent;
 
+import dev.zen.ZenException;
+import dev.zen.internal.Futures;
 import dev.zen.spi.StateValues;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +53,18 @@ public final class ToolOutcome {
   /** A failed call: status {@code error}, not stored; {@code message} says what to do. */
   public static ToolOutcome error(String message) {
     return new ToolOutcome("error", message, Map.of(), true, null, false, null);
+  }
+
+  /**
+   * A failed model call, in words that say whether calling again can help: a temporary failure
+   * (timeout, rate limit, outage) invites a retry; a refused request (authentication, a bad or too
+   * long request, an unknown model, an empty or filtered answer) says to change something instead.
+   */
+  public static ToolOutcome modelFailure(String model, Throwable failure) {
+    Throwable cause = Futures.unwrap(failure);
+    return error("The model '" + model + "' failed: " + Futures.describe(cause) + ". " + (ZenException.isRetriable(cause)
+        ? "This is likely temporary: try again, or choose another model (see listmodels)."
+        : "Calling again the same way will not help: change the request or choose another model (see listmodels)."));
   }
 
   /**

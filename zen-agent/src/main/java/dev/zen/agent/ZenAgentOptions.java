@@ -54,6 +54,7 @@ public final class ZenAgentOptions {
   private final long maxFileBytes;
   private final @Nullable Integer maxRequestTokens;
   private final List<String> refusedFiles;
+  private final Duration progressHeartbeat;
 
   private ZenAgentOptions(Builder builder) {
     this.defaultModel = builder.defaultModel;
@@ -65,6 +66,7 @@ public final class ZenAgentOptions {
     this.maxFileBytes = builder.maxFileBytes;
     this.maxRequestTokens = builder.maxRequestTokens;
     this.refusedFiles = List.copyOf(builder.refusedFiles);
+    this.progressHeartbeat = builder.progressHeartbeat;
   }
 
   public static ZenAgentOptions defaults() {
@@ -129,6 +131,11 @@ public final class ZenAgentOptions {
     return refusedFiles;
   }
 
+  /** How often a call waiting for a model reports that it still waits (default 10 s). */
+  public Duration progressHeartbeat() {
+    return progressHeartbeat;
+  }
+
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.defaultModel = defaultModel;
@@ -140,6 +147,7 @@ public final class ZenAgentOptions {
     builder.maxFileBytes = maxFileBytes;
     builder.maxRequestTokens = maxRequestTokens;
     builder.refusedFiles.addAll(refusedFiles);
+    builder.progressHeartbeat = progressHeartbeat;
     return builder;
   }
 
@@ -163,6 +171,7 @@ public final class ZenAgentOptions {
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
     private @Nullable Integer maxRequestTokens;
     private final List<String> refusedFiles = new java.util.ArrayList<>();
+    private Duration progressHeartbeat = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -289,6 +298,20 @@ public final class ZenAgentOptions {
         throw new IllegalArgumentException("maxRequestTokens must be >= 1000 or null, was " + maxRequestTokens);
       }
       this.maxRequestTokens = maxRequestTokens;
+      return this;
+    }
+
+    /**
+     * How often a call waiting for a model reports "waiting for MODEL (N s)" to a client that asked
+     * for progress (> 0; default 10 s): a reasoning model can think for minutes before its first
+     * word, and clients reset their request timeouts on progress.
+     */
+    public Builder progressHeartbeat(Duration progressHeartbeat) {
+      Objects.requireNonNull(progressHeartbeat, "progressHeartbeat");
+      if (progressHeartbeat.isNegative() || progressHeartbeat.isZero()) {
+        throw new IllegalArgumentException("progressHeartbeat must be positive, was " + progressHeartbeat);
+      }
+      this.progressHeartbeat = progressHeartbeat;
       return this;
     }
 

@@ -111,4 +111,42 @@ class ChatTest {
       assertThat(files.get("embedded")).isEqualTo(List.of(file.toString()));
     }
   }
+
+  @Test
+  void a_failure_says_whether_calling_again_can_help() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      gateway.answer = request -> CompletableFuture.failedFuture(new dev.zen.ServiceUnavailableException("upstream 503", null));
+      ToolResult temporary = Agents.call(agent, "chat", Map.of("prompt", "hi", "model", "beta"));
+      gateway.answer = request -> CompletableFuture.failedFuture(new dev.zen.AuthenticationException("bad key", null));
+      ToolResult refused = Agents.call(agent, "chat", Map.of("prompt", "hi", "model", "beta"));
+
+      assertThat(temporary.text()).contains("upstream 503").contains("likely temporary: try again");
+      assertThat(refused.text()).contains("bad key").contains("Calling again the same way will not help")
+          .doesNotContain("try again");
+    }
+  }
+
+  @Test
+  void a_call_waiting_for_a_slow_model_keeps_reporting_that_it_waits() throws Exception {
+    CompletableFuture<String> slow = new CompletableFuture<>();
+    gateway.answer = request -> slow;
+    Agents.Reports reports = new Agents.Reports();
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().progressHeartbeat(java.time.Duration.ofMillis(50)).build()).build()) {
+      CompletableFuture<ToolResult> call = agent.call(ToolCall.builder("chat")
+          .arguments(Map.of("prompt", "think hard", "model", "beta")).progressListener(reports.all::add).build());
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (reports.messages().stream().filter(m -> m.startsWith("waiting for beta")).count() < 2
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      slow.complete("done thinking");
+      assertThat(call.join().isError()).isFalse();
+      int after = reports.all.size();
+      Thread.sleep(300);
+
+      assertThat(reports.messages()).anyMatch(m -> m.matches("waiting for beta \\(\\d+ s\\)"));
+      assertThat(reports.all).as("no heartbeat after the answer").hasSize(after);
+    }
+  }
 }

@@ -22,6 +22,10 @@ import java.util.function.Consumer;
  *   <li><b>Timeout</b> per attempt ({@link #timeout()}): an attempt still running is cancelled,
  *       which aborts its HTTP exchange, and counts as a retriable
  *       {@link dev.zen.OperationTimeoutException}.
+ *   <li><b>Deadline</b> per call ({@link #deadline()}): the whole call, every attempt, back-off and
+ *       wait for a permit included, ends by then; what is still running is cancelled and the call
+ *       fails with an {@link dev.zen.OperationTimeoutException}. No retry is started that could
+ *       not begin before it.
  *   <li><b>Retries</b> ({@link #maxRetries()}) for failures that a later attempt may not have:
  *       {@link dev.zen.RetriableException}s (timeouts, HTTP 5xx, refused or broken connections,
  *       rate limits). Authentication, invalid requests, context-length and unknown-model failures
@@ -29,7 +33,9 @@ import java.util.function.Consumer;
  *       {@link #maxBackoff()}, spread by &plusmn;{@link #jitter()}; a rate limit that says how long
  *       to wait ({@code Retry-After}) is waited at least that long, or not retried when it asks for
  *       more than {@link #maxRetryAfter()}. A streamed call that already delivered chunks is never
- *       retried (its listener would see the answer twice).
+ *       retried (its listener would see the answer twice), nor is a call the endpoint answered
+ *       with a body it could read ({@link AnsweredFailure}: an error inside a 200 answer, an
+ *       empty or filtered answer), which it may have charged for.
  *   <li><b>Concurrency limit</b> (bulkhead): at most {@link #maxConcurrentCalls()} attempts of one
  *       gateway run at once; others wait up to {@link #maxWaitForPermit()} without holding a thread,
  *       then fail with a {@link dev.zen.ServiceUnavailableException}. A retry waits for a new
@@ -45,6 +51,10 @@ import java.util.function.Consumer;
  * are children of the caller's span whichever thread the attempt started on. Cancelling the
  * future of a call cancels its attempt in flight, a pending retry or its wait for a permit.
  *
+ * <p>Messages name the setting that would fix a failure as {@link #settingNames()} says: the
+ * builder methods by default, an application's own names (its environment variables) when it
+ * sets them.
+ *
  * <pre>{@code
  * GatewayResilience resilience = GatewayResilience.builder()
  *     .timeout(Duration.ofMinutes(2))
@@ -55,8 +65,16 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class GatewayResilience {
-  /** Default time one attempt may take: reasoning models can think for minutes. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+  /**
+   * Default time one attempt may take: reasoning models can think for minutes before they answer
+   * (the HTTP gateway's own first-byte and idle timeouts catch an endpoint that stalls sooner).
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+  /**
+   * Default time a whole call may take, all attempts and waits included: one slow attempt and a
+   * retry, not the four times the attempt timeout a hanging endpoint would otherwise cost.
+   */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(15);
   /** Default number of retries after the first attempt. */
   public static final int DEFAULT_MAX_RETRIES = 3;
   /** Default wait before the first retry. */
@@ -75,6 +93,7 @@ public final class GatewayResilience {
   private static final GatewayResilience DEFAULTS = builder().build();
 
   private final Duration timeout;
+  private final Duration deadline;
   private final int maxRetries;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
@@ -82,9 +101,11 @@ public final class GatewayResilience {
   private final Duration maxRetryAfter;
   private final int maxConcurrentCalls;
   private final Duration maxWaitForPermit;
+  private final SettingNames settingNames;
 
   private GatewayResilience(Builder builder) {
     this.timeout = builder.timeout;
+    this.deadline = builder.deadline;
     this.maxRetries = builder.maxRetries;
     this.initialBackoff = builder.initialBackoff;
     this.maxBackoff = builder.maxBackoff;
@@ -92,6 +113,7 @@ public final class GatewayResilience {
     this.maxRetryAfter = builder.maxRetryAfter;
     this.maxConcurrentCalls = builder.maxConcurrentCalls;
     this.maxWaitForPermit = builder.maxWaitForPermit;
+    this.settingNames = builder.settingNames;
   }
 
   /** The documented defaults. */
@@ -107,6 +129,7 @@ public final class GatewayResilience {
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.timeout = timeout;
+    builder.deadline = deadline;
     builder.maxRetries = maxRetries;
     builder.initialBackoff = initialBackoff;
     builder.maxBackoff = maxBackoff;
@@ -114,6 +137,7 @@ public final class GatewayResilience {
     builder.maxRetryAfter = maxRetryAfter;
     builder.maxConcurrentCalls = maxConcurrentCalls;
     builder.maxWaitForPermit = maxWaitForPermit;
+    builder.settingNames = settingNames;
     return builder;
   }
 
@@ -139,6 +163,15 @@ public final class GatewayResilience {
 
   public Duration timeout() {
     return timeout;
+  }
+
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /** How failure messages name the settings that would fix them. */
+  public SettingNames settingNames() {
+    return settingNames;
   }
 
   public int maxRetries() {
@@ -171,7 +204,8 @@ public final class GatewayResilience {
 
   @Override
   public String toString() {
-    return "GatewayResilience[timeout=" + timeout + ", maxRetries=" + maxRetries + ", backoff=" + initialBackoff
+    return "GatewayResilience[timeout=" + timeout + ", deadline=" + deadline + ", maxRetries=" + maxRetries
+        + ", backoff=" + initialBackoff
         + ".." + maxBackoff + ", jitter=" + jitter + ", maxRetryAfter=" + maxRetryAfter + ", maxConcurrentCalls="
         + maxConcurrentCalls + ", maxWaitForPermit=" + maxWaitForPermit + "]";
   }
@@ -227,6 +261,7 @@ public final class GatewayResilience {
   /** Builds {@link GatewayResilience}; every setter validates its argument at once. */
   public static final class Builder {
     private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration deadline = DEFAULT_DEADLINE;
     private int maxRetries = DEFAULT_MAX_RETRIES;
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
@@ -234,12 +269,33 @@ public final class GatewayResilience {
     private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
     private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
     private Duration maxWaitForPermit = DEFAULT_MAX_WAIT_FOR_PERMIT;
+    private SettingNames settingNames = SettingNames.builderMethods();
 
     private Builder() {}
 
     /** Time one attempt may take (> 0); default {@link #DEFAULT_TIMEOUT}. */
     public Builder timeout(Duration timeout) {
       this.timeout = Checks.requirePositive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Time a whole call may take (> 0), every attempt, back-off and wait for a permit included;
+     * default {@link #DEFAULT_DEADLINE}. A deadline shorter than {@link #timeout(Duration)} also
+     * bounds the first attempt.
+     */
+    public Builder deadline(Duration deadline) {
+      this.deadline = Checks.requirePositive(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * How failure messages name the settings that would fix them; default
+     * {@link SettingNames#builderMethods()}. An application that reads its settings from the
+     * environment passes its variable names here.
+     */
+    public Builder settingNames(SettingNames settingNames) {
+      this.settingNames = Objects.requireNonNull(settingNames, "settingNames");
       return this;
     }
 

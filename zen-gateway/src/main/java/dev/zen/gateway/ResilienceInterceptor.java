@@ -18,6 +18,8 @@ import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.GatewayInterceptor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
@@ -28,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -35,9 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@link GatewayResilience}: retry (outermost, Failsafe), then the bulkhead (Failsafe),
- * then the per-attempt timeout, so a timeout never counts the wait for a permit and a retry
- * re-queues.
+ * Applies {@link GatewayResilience}: the call's deadline (outermost, on Zen's timer), retry
+ * (Failsafe), then the bulkhead (Failsafe), then the per-attempt timeout, so an attempt's timeout
+ * never counts the wait for a permit, a retry re-queues, and the deadline counts everything.
  *
  * <p>Where things run: the first attempt on the caller's thread (gateways never block it); an
  * attempt that waited for a back-off or a permit on the runtime executor; the shared timer only
@@ -93,7 +96,33 @@ final class ResilienceInterceptor implements GatewayInterceptor {
     } finally {
       RUNNING.set(outer);
     }
-    return Futures.mapFailure(result, error -> translate(error, model));
+    return bounded(Futures.mapFailure(result, error -> translate(error, model)), attempts, model);
+  }
+
+  /**
+   * {@code call}, failed with an {@link OperationTimeoutException} (and cancelled, which cancels
+   * the attempt in flight or the pending retry) when it runs past the deadline.
+   */
+  private CompletableFuture<ChatReply> bounded(CompletableFuture<ChatReply> call, Attempts attempts, String model) {
+    if (call.isDone()) {
+      return call;
+    }
+    CompletableFuture<ChatReply> bounded = new CompletableFuture<>();
+    AtomicReference<@Nullable OperationTimeoutException> expired = new AtomicReference<>();
+    ScheduledFuture<?> deadline = timer.schedule(() -> attempts.handOff(() -> {
+      expired.set(pastDeadline(model, attempts.count(), attempts.lastFailure()));
+      call.cancel(true);
+    }), options.deadline().toNanos(), TimeUnit.NANOSECONDS);
+    call.whenComplete((reply, error) -> {
+      deadline.cancel(false);
+      OperationTimeoutException timeout = expired.get();
+      if (error == null) {
+        bounded.complete(reply);
+      } else {
+        bounded.completeExceptionally(timeout != null ? timeout : Futures.unwrap(error));
+      }
+    });
+    return Futures.cancelling(bounded, call);
   }
 
   private RetryPolicy<ChatReply> retryPolicy(boolean streaming, GatewayResilience.@Nullable ChunkTracker tracker) {
@@ -108,6 +137,10 @@ final class ResilienceInterceptor implements GatewayInterceptor {
 
   private boolean retriable(Throwable raw, boolean streaming, GatewayResilience.@Nullable ChunkTracker tracker) {
     if (streaming && (tracker == null || tracker.deliveredAny())) {
+      return false;
+    }
+    if (AnsweredFailure.isAnswered(raw)) {
+      // The endpoint answered (and may have charged); the same request would get the same body.
       return false;
     }
     Throwable error = Futures.unwrap(raw);
@@ -140,18 +173,39 @@ final class ResilienceInterceptor implements GatewayInterceptor {
 
   private Throwable translate(Throwable error, String model) {
     if (error instanceof BulkheadFullException) {
+      String raise = raise(SettingNames.Setting.MAX_CONCURRENT_CALLS, SettingNames.Setting.MAX_WAIT_FOR_PERMIT);
       return new ServiceUnavailableException("the call to model '" + model + "' waited "
           + Checks.describe(options.maxWaitForPermit()) + " for one of the gateway's "
-          + options.maxConcurrentCalls() + " concurrent slots and got none; raise maxConcurrentCalls or "
-          + "maxWaitForPermit, or send fewer calls at once", error);
+          + options.maxConcurrentCalls() + " concurrent slots and got none; " + raise
+          + (raise.isEmpty() ? "send fewer calls at once" : ", or send fewer calls at once"), error);
     }
     return error;
   }
 
   private OperationTimeoutException timedOut(String model) {
+    String raise = raise(SettingNames.Setting.ATTEMPT_TIMEOUT);
     return new OperationTimeoutException("model '" + model + "' did not answer within "
-        + Checks.describe(options.timeout()) + " and the call was cancelled; raise "
-        + "GatewayResilience.timeout for slow reasoning models, or ask for a shorter answer", options.timeout(), null);
+        + Checks.describe(options.timeout()) + " and the call was cancelled; "
+        + (raise.isEmpty() ? "" : raise + " for slow reasoning models, or ")
+        + "ask for a shorter answer", options.timeout(), null);
+  }
+
+  private OperationTimeoutException pastDeadline(String model, int attempts, @Nullable Throwable lastFailure) {
+    String raise = raise(SettingNames.Setting.CALL_DEADLINE);
+    return new OperationTimeoutException("model '" + model + "' did not answer within the call's deadline of "
+        + Checks.describe(options.deadline()) + " (" + attempts + (attempts == 1 ? " attempt" : " attempts")
+        + (lastFailure == null ? "" : "; the last one failed: " + Futures.describe(lastFailure))
+        + ") and the call was cancelled; " + (raise.isEmpty() ? "" : raise + " for slow reasoning models, or ")
+        + "ask for a shorter answer", options.deadline(), lastFailure);
+  }
+
+  /** "raise X or Y" for the settings the reader can change, or the empty string. */
+  private String raise(SettingNames.Setting... settings) {
+    List<String> names = new ArrayList<>();
+    for (SettingNames.Setting setting : settings) {
+      options.settingNames().of(setting).ifPresent(names::add);
+    }
+    return names.isEmpty() ? "" : "raise " + String.join(" or ", names);
   }
 
   /**
@@ -165,6 +219,8 @@ final class ResilienceInterceptor implements GatewayInterceptor {
     private final TraceContext trace;
     /** Whether Failsafe scheduled the call's start yet (on the caller's thread, always first). */
     private volatile boolean started;
+    private final AtomicInteger count = new AtomicInteger();
+    private volatile @Nullable Throwable lastFailure;
 
     Attempts(Call call, TraceContext trace) {
       this.call = call;
@@ -204,7 +260,24 @@ final class ResilienceInterceptor implements GatewayInterceptor {
     }
 
     private CompletableFuture<ChatReply> start() {
-      return trace.run(() -> Futures.call(() -> call.proceed(call.request())));
+      count.incrementAndGet();
+      CompletableFuture<ChatReply> attempt = trace.run(() -> Futures.call(() -> call.proceed(call.request())));
+      attempt.whenComplete((reply, error) -> {
+        if (error != null && !attempt.isCancelled()) {
+          lastFailure = Futures.unwrap(error);
+        }
+      });
+      return attempt;
+    }
+
+    /** The attempts started so far. */
+    int count() {
+      return count.get();
+    }
+
+    /** How the last attempt that ended failed, if one did. */
+    @Nullable Throwable lastFailure() {
+      return lastFailure;
     }
 
     /**
@@ -229,6 +302,9 @@ final class ResilienceInterceptor implements GatewayInterceptor {
         if (error == null) {
           timed.complete(reply);
         } else {
+          if (timeout != null) {
+            lastFailure = timeout;
+          }
           timed.completeExceptionally(timeout != null ? timeout : Futures.unwrap(error));
         }
       });
@@ -282,7 +358,7 @@ final class ResilienceInterceptor implements GatewayInterceptor {
       }
     }
 
-    private void handOff(Runnable task) {
+    void handOff(Runnable task) {
       try {
         executor.execute(task);
       } catch (RejectedExecutionException e) {

@@ -262,10 +262,76 @@ class ResilienceInterceptorTest {
   }
 
   @Test
+  void the_deadline_ends_the_whole_call_across_attempts_and_backoffs_and_cancels_what_runs() {
+    StubGateway stub = new StubGateway((attempt, request, onChunk) -> new CompletableFuture<>());
+
+    CompletableFuture<ChatReply> call = fast().timeout(Duration.ofMillis(60)).maxRetries(100)
+        .deadline(Duration.ofMillis(400)).build().applyTo(stub).complete(REQUEST);
+
+    assertThat(call).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOfSatisfying(OperationTimeoutException.class, e -> {
+          assertThat(e.timeout()).isEqualTo(Duration.ofMillis(400));
+          assertThat(e).hasMessageContaining("deadline of 400 ms").hasMessageContaining("attempts")
+              .hasMessageContaining("deadline(...) on GatewayResilience.builder()");
+        });
+    assertThat(stub.attempts()).isBetween(2, 99);
+    waitFor(() -> stub.calls.stream().allMatch(CompletableFuture::isDone));
+    assertThat(stub.calls).allSatisfy(attempt -> assertThat(attempt).isCancelled());
+  }
+
+  /** A failure of a call the endpoint answered, as an HTTP gateway marks one. */
+  private static final class Answered extends RuntimeException implements AnsweredFailure {
+    private static final long serialVersionUID = 1L;
+
+    Answered() {
+      super("an error inside a 200 answer");
+    }
+  }
+
+  @Test
+  void a_failure_of_a_call_the_endpoint_answered_is_never_retried_whatever_its_kind() {
+    StubGateway stub = new StubGateway((attempt, request, onChunk) -> CompletableFuture.failedFuture(
+        new RateLimitedException("rate limited, said inside a 200 answer", Duration.ZERO, new Answered())));
+
+    CompletableFuture<ChatReply> call = fast().build().applyTo(stub).complete(REQUEST);
+
+    assertThat(call).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(RateLimitedException.class);
+    assertThat(stub.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void messages_name_settings_as_their_reader_knows_them() {
+    SettingNames environment = SettingNames.builder()
+        .name(SettingNames.Setting.MAX_CONCURRENT_CALLS, "ZEN_MAX_CONCURRENT_CALLS")
+        .unavailable(SettingNames.Setting.MAX_WAIT_FOR_PERMIT)
+        .name(SettingNames.Setting.ATTEMPT_TIMEOUT, "ZEN_CALL_TIMEOUT_SECONDS")
+        .build();
+    StubGateway stub = new StubGateway((attempt, request, onChunk) -> new CompletableFuture<>());
+    ModelGateway gateway = fast().maxConcurrentCalls(1).maxWaitForPermit(Duration.ofMillis(50))
+        .timeout(Duration.ofMillis(300)).maxRetries(0).settingNames(environment).build().applyTo(stub);
+
+    CompletableFuture<ChatReply> first = gateway.complete(REQUEST);
+    CompletableFuture<ChatReply> second = gateway.complete(REQUEST);
+
+    assertThat(second).failsWithin(WAIT).withThrowableOfType(ExecutionException.class).havingCause()
+        .withMessageContaining("raise ZEN_MAX_CONCURRENT_CALLS, or send fewer calls at once")
+        .withMessageNotContaining("maxWaitForPermit").withMessageNotContaining("Builder");
+    assertThat(first).failsWithin(WAIT).withThrowableOfType(ExecutionException.class).havingCause()
+        .withMessageContaining("raise ZEN_CALL_TIMEOUT_SECONDS").withMessageNotContaining("GatewayResilience");
+  }
+
+  @Test
   void options_validate_at_once_and_have_documented_defaults() {
     GatewayResilience defaults = GatewayResilience.defaults();
 
     assertThat(defaults.timeout()).isEqualTo(GatewayResilience.DEFAULT_TIMEOUT);
+    assertThat(defaults.deadline()).isEqualTo(GatewayResilience.DEFAULT_DEADLINE);
+    assertThat(defaults.settingNames()).isSameAs(SettingNames.builderMethods());
+    assertThatThrownBy(() -> GatewayResilience.builder().deadline(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SettingNames.builder().name(SettingNames.Setting.API_KEY, " "))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(defaults.maxRetries()).isEqualTo(GatewayResilience.DEFAULT_MAX_RETRIES);
     assertThat(defaults.maxConcurrentCalls()).isEqualTo(GatewayResilience.DEFAULT_MAX_CONCURRENT_CALLS);
     assertThat(defaults.toBuilder().maxRetries(0).build().maxRetries()).isZero();

@@ -44,15 +44,9 @@ public final class ChatTool extends ZenTool {
         if (cause instanceof CancellationException) {
           throw new CompletionException(cause);
         }
-        return ToolOutcome.error(failure(model.name(), cause));
+        return ToolOutcome.modelFailure(model.name(), cause);
       }
       return ToolOutcome.answer(reply.text(), model.name()).withExtra(Map.of("latency_ms", reply.latency().toMillis()));
     }), call);
-  }
-
-  /** The text an error outcome shows when a model call failed. */
-  static String failure(String model, Throwable error) {
-    return "The model '" + model + "' failed: " + Futures.describe(error)
-        + ". Try again, or choose another model (see listmodels).";
   }
 }

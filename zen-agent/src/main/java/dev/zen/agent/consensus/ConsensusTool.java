@@ -1,5 +1,6 @@
 package dev.zen.agent.consensus;
 
+import dev.zen.ZenException;
 import dev.zen.agent.Prompts;
 import dev.zen.agent.ToolArguments;
 import dev.zen.agent.ToolContext;
@@ -94,7 +95,8 @@ public final class ConsensusTool extends ZenTool {
   }
 
   /** One consulted model's answer or failure. */
-  private record Opinion(String model, String stance, @Nullable String text, @Nullable String error, long latencyMs) {
+  private record Opinion(String model, String stance, @Nullable String text, @Nullable String error, long latencyMs,
+      boolean retriable) {
     Map<String, Object> toMap() {
       Map<String, Object> map = new LinkedHashMap<>();
       map.put("model", model);
@@ -133,12 +135,13 @@ public final class ConsensusTool extends ZenTool {
         ModelOutcome result = outcomes.get(i);
         if (result instanceof ModelOutcome.Answered answered) {
           opinions.add(new Opinion(answered.model(), stances.get(i), answered.reply().text(), null,
-              answered.reply().latency().toMillis()));
+              answered.reply().latency().toMillis(), false));
         } else if (result instanceof ModelOutcome.Failed failed) {
           if (failed.error() instanceof CancellationException cancelled) {
             throw cancelled;
           }
-          opinions.add(new Opinion(failed.model(), stances.get(i), null, Futures.describe(failed.error()), 0));
+          opinions.add(new Opinion(failed.model(), stances.get(i), null, Futures.describe(failed.error()), 0,
+              ZenException.isRetriable(Futures.unwrap(failed.error()))));
         }
       }
       return synthesize(context, synthesizer, proposal, opinions);
@@ -195,7 +198,9 @@ public final class ConsensusTool extends ZenTool {
       StringBuilder text = new StringBuilder("Every consulted model failed, so there is no consensus:");
       opinions.forEach(o -> text.append("\n- ").append(o.model()).append(" (").append(o.stance()).append("): ")
           .append(o.error()));
-      text.append("\nTry again, or consult other models (see listmodels).");
+      text.append('\n').append(opinions.stream().anyMatch(Opinion::retriable) ? "Some failures are likely temporary: try again, or consult other "
+          + "models (see listmodels)." : "Calling again with the same models will not help: consult other models "
+          + "(see listmodels).");
       return CompletableFuture.completedFuture(ToolOutcome.error(text.toString()).withExtra(Map.of("responses", responses)));
     }
     StringBuilder evaluations = new StringBuilder("Proposal:\n").append(proposal).append("\n\n");

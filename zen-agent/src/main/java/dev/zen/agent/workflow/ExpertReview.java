@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zen.InvalidRequestException;
+import dev.zen.ZenException;
 import dev.zen.agent.ToolContext;
 import dev.zen.agent.ToolOutcome;
 import dev.zen.gateway.ModelSpec;
@@ -90,8 +91,10 @@ final class ExpertReview {
           throw new CompletionException(cause);
         }
         return ToolOutcome.error("The expert model '" + model.name() + "' failed: " + Futures.describe(cause)
-            + ". The " + tool.name() + " workflow is unchanged: send the final step again to retry, or set "
-            + "use_assistant_model to false to finish without an expert.");
+            + ". The " + tool.name() + " workflow is unchanged: " + (ZenException.isRetriable(cause)
+                ? "this is likely temporary, send the final step again to retry"
+                : "sending the final step again the same way will not help; choose another model")
+            + ", or set use_assistant_model to false to finish without an expert.");
       }
       return answer(model.name(), reply.text(), hash, false);
     }), call);

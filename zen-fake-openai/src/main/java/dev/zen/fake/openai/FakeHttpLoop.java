@@ -11,6 +11,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -48,6 +49,7 @@ final class FakeHttpLoop implements Closeable {
   }
 
   private final Handler handler;
+  private final long idleNanos;
   private final Selector selector;
   private final ServerSocketChannel server;
   private final Thread thread;
@@ -65,8 +67,13 @@ final class FakeHttpLoop implements Closeable {
   final AtomicInteger activeExchanges = new AtomicInteger();
   final AtomicInteger peakExchanges = new AtomicInteger();
 
-  FakeHttpLoop(int port, Handler handler) throws IOException {
+  /**
+   * @param idleTimeout how long a connection may sit without a request in progress before the
+   *     server closes it, as real servers close idle keep-alive connections
+   */
+  FakeHttpLoop(int port, Duration idleTimeout, Handler handler) throws IOException {
     this.handler = handler;
+    this.idleNanos = idleTimeout.toNanos();
     this.selector = Selector.open();
     this.server = ServerSocketChannel.open();
     server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -78,7 +85,24 @@ final class FakeHttpLoop implements Closeable {
   }
 
   void start() {
+    // Before the thread starts, so no other thread touches the timer queue.
+    schedule(sweepInterval(), this::closeIdleConnections);
     thread.start();
+  }
+
+  /** A quarter of the idle timeout (at least 10 ms, at most 1 s): a connection closes within 1.25 timeouts. */
+  private long sweepInterval() {
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), idleNanos / 4));
+  }
+
+  private void closeIdleConnections() {
+    long now = System.nanoTime();
+    for (Connection connection : List.copyOf(connections)) {
+      if (connection.exchange == null && connection.out.isEmpty() && now - connection.lastActive >= idleNanos) {
+        connection.close(false);
+      }
+    }
+    schedule(sweepInterval(), this::closeIdleConnections);
   }
 
   int port() {
@@ -391,6 +415,8 @@ final class FakeHttpLoop implements Closeable {
     boolean open = true;
     boolean closeAfterFlush;
     @Nullable Exchange exchange;
+    /** {@link System#nanoTime()} of the last byte read or written. */
+    long lastActive = System.nanoTime();
     private byte[] in = new byte[8192];
     private int inLength;
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
@@ -420,6 +446,7 @@ final class FakeHttpLoop implements Closeable {
         return;
       }
       inLength += read;
+      lastActive = System.nanoTime();
       parse();
     }
 
@@ -504,6 +531,7 @@ final class FakeHttpLoop implements Closeable {
         return;
       }
       try {
+        lastActive = System.nanoTime();
         while (!out.isEmpty()) {
           ByteBuffer next = out.peek();
           channel.write(next);

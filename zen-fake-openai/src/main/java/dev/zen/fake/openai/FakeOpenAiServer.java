@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ContentPart;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,6 +82,11 @@ import org.jspecify.annotations.Nullable;
 public final class FakeOpenAiServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern WORD_WITH_SPACE = Pattern.compile("(?<=\\s)(?=\\S)");
+  /**
+   * Default time an idle keep-alive connection stays open (a minute, like common reverse proxies):
+   * longer than clients keep theirs, so a client never sends on a connection the server is closing.
+   */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   private final @Nullable String apiKey;
   private final List<String> listedModels;
@@ -111,7 +118,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     this.latencies = builder.latencies.entrySet().stream()
         .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue));
     this.chunkInterval = builder.chunkInterval;
-    this.loop = new FakeHttpLoop(builder.port, new Handler());
+    this.loop = new FakeHttpLoop(builder.port, builder.idleTimeout, new Handler());
     loop.start();
   }
 
@@ -360,12 +367,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return;
       }
       String text = answerFor(recorded);
-      long latency = latencyFor(recorded.model()).toNanos();
-      if (recorded.stream()) {
-        loop.schedule(latency, () -> stream(exchange, recorded, text, Ending.COMPLETE));
-      } else {
-        loop.schedule(latency, () -> exchange.respond(200, jsonHeaders(), completion(recorded, text)));
-      }
+      loop.schedule(latencyFor(recorded.model()).toNanos(), () -> answer(exchange, recorded, text, null));
     }
 
     @Override
@@ -384,6 +386,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     private void applyFault(FakeHttpLoop.Exchange exchange, RecordedRequest request, Fault fault) {
       String model = String.valueOf(request.model());
+      long latency = latencyFor(model).toNanos();
       switch (fault.kind) {
         case STATUS -> error(exchange, fault.status, fault.type, fault.code, fault.message.replace("{model}", model),
             fault.retryAfter == null ? Map.of() : retryAfterHeaders(fault.retryAfter));
@@ -391,25 +394,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
         case HANG -> {
           // Never answer: the client's timeout or cancel ends it, which onAbort records.
         }
-        case MALFORMED_JSON -> loop.schedule(latencyFor(model).toNanos(), () -> {
-          if (request.stream()) {
-            stream(exchange, request, "", Ending.MALFORMED);
-          } else {
-            exchange.respond(200, jsonHeaders(), ("{\"id\":\"chatcmpl-" + request.id()
-                + "\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
-                + "\"assistant\",\"content\":\"unterminated").getBytes(StandardCharsets.UTF_8));
-          }
+        case STALL_AFTER_HEADERS -> loop.schedule(latency, () -> {
+          exchange.startChunked(200, request.stream() ? streamHeaders() : jsonHeaders());
+          exchange.connection.flush();
+          // Then nothing: the client's idle timeout or cancel ends it, which onAbort records.
         });
-        case TRUNCATED -> loop.schedule(latencyFor(model).toNanos(), () -> {
-          String text = answerFor(request);
-          if (request.stream()) {
-            stream(exchange, request, text, Ending.TRUNCATED);
-          } else {
-            byte[] body = completion(request, text);
-            exchange.respondCut(200, jsonHeaders(), body, body.length / 2);
-          }
-        });
-        default -> throw new IllegalStateException("unknown fault " + fault.kind);
+        case REDIRECT -> exchange.respond(fault.status, Map.of("Location", String.valueOf(fault.location),
+            "Content-Type", "text/plain"), ("Moved to " + fault.location).getBytes(StandardCharsets.UTF_8));
+        case HTML -> exchange.respond(fault.status, Map.of("Content-Type", "text/html; charset=utf-8"),
+            HTML_PAGE.getBytes(StandardCharsets.UTF_8));
+        case MALFORMED_JSON -> loop.schedule(latency, () -> answer(exchange, request, "", fault));
+        default -> loop.schedule(latency, () -> answer(exchange, request, answerFor(request), fault));
       }
     }
 
@@ -422,62 +417,327 @@ public final class FakeOpenAiServer implements AutoCloseable {
       exchange.respond(200, jsonHeaders(), bytes(root));
     }
 
-    private void stream(FakeHttpLoop.Exchange exchange, RecordedRequest request, String text, Ending ending) {
+    /** Sends the answer {@code text} to {@code request}: as asked, or as {@code fault} shapes it. */
+    private void answer(FakeHttpLoop.Exchange exchange, RecordedRequest request, String text, @Nullable Fault fault) {
       if (!exchange.isOpen()) {
         return;
       }
-      List<byte[]> events = new ArrayList<>();
-      String model = String.valueOf(request.model());
-      events.add(event(chunk(request, model, JSON.createObjectNode().put("role", "assistant").put("content", ""),
-          null)));
-      List<String> words = text.isEmpty() ? List.of() : List.of(WORD_WITH_SPACE.split(text));
-      if (ending == Ending.MALFORMED) {
-        events.add(event("{\"id\": \"chatcmpl-" + request.id() + "\", \"choices\": [ {\"delta\": {\"content\": "));
-      }
-      int contentChunks = ending == Ending.TRUNCATED ? Math.max(1, words.size() / 2) : words.size();
-      for (int i = 0; i < contentChunks && i < words.size(); i++) {
-        events.add(event(chunk(request, model, JSON.createObjectNode().put("content", words.get(i)), null)));
-      }
-      if (ending != Ending.TRUNCATED) {
-        events.add(event(chunk(request, model, JSON.createObjectNode(), "stop")));
-        if (request.includeUsage()) {
-          ObjectNode usage = base(request, model, "chat.completion.chunk");
-          usage.putArray("choices");
-          usage.set("usage", usage(request, text));
-          events.add(event(bytes(usage)));
+      Fault.Kind kind = fault == null ? null : fault.kind;
+      Duration interval = kind == Fault.Kind.DRIP ? Objects.requireNonNull(fault.interval) : null;
+      boolean gzip = kind == Fault.Kind.GZIP;
+      boolean json = kind == Fault.Kind.PLAIN_JSON
+          || kind == Fault.Kind.ERROR_IN_ANSWER && fault.variant == Fault.ErrorPlacement.JSON_BODY;
+      if ((request.stream() || kind == Fault.Kind.ALWAYS_STREAM) && !json) {
+        List<byte[]> pieces = streamEvents(request, text, fault);
+        if (kind == Fault.Kind.CRLF) {
+          pieces = pieces.stream().map(piece -> new String(piece, StandardCharsets.UTF_8).replace("\n", "\r\n")
+              .getBytes(StandardCharsets.UTF_8)).toList();
         }
-        events.add(event("[DONE]"));
+        if (kind == Fault.Kind.KEEP_ALIVES) {
+          List<byte[]> withComments = new ArrayList<>();
+          for (byte[] event : pieces) {
+            withComments.add(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+            withComments.add(event);
+          }
+          pieces = withComments;
+        }
+        send(exchange, streamHeaders(), pieces, gzip, interval == null ? chunkInterval : interval, interval != null,
+            kind != Fault.Kind.DONE_THEN_HOLD);
+        return;
       }
-      exchange.startChunked(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"));
-      emit(exchange, events, 0);
+      if (kind == Fault.Kind.TRUNCATED) {
+        byte[] body = completion(request, text);
+        exchange.respondCut(200, jsonHeaders(), body, body.length / 2);
+        return;
+      }
+      byte[] body = jsonAnswer(request, text, fault);
+      if (gzip || interval != null) {
+        send(exchange, jsonHeaders(), List.of(body), gzip, interval == null ? Duration.ZERO : interval, interval != null,
+            true);
+      } else {
+        exchange.respond(200, jsonHeaders(), body);
+      }
     }
 
-    private void emit(FakeHttpLoop.Exchange exchange, List<byte[]> events, int from) {
+    /** The events of a stream answering {@code text}, shaped by {@code fault}. */
+    private List<byte[]> streamEvents(RecordedRequest request, String text, @Nullable Fault fault) {
+      String model = String.valueOf(request.model());
+      Fault.Kind kind = fault == null ? null : fault.kind;
+      List<String> words = words(text);
+      List<byte[]> events = new ArrayList<>();
+      if (kind == Fault.Kind.ERROR_IN_ANSWER) {
+        ObjectNode error = errorObject(fault, model);
+        List<String> half = words.subList(0, words.size() / 2);
+        switch ((Fault.ErrorPlacement) Objects.requireNonNull(fault.variant)) {
+          case FIRST_THEN_DONE -> {
+            events.add(event(bytes(JSON.createObjectNode().set("error", error))));
+            events.add(event("[DONE]"));
+          }
+          case NAMED_EVENT -> events.add(("event: error\ndata: "
+              + new String(bytes(JSON.createObjectNode().set("error", error)), StandardCharsets.UTF_8) + "\n\n")
+              .getBytes(StandardCharsets.UTF_8));
+          case AFTER_CONTENT -> {
+            events.add(event(chunk(request, model, roleDelta(""), null)));
+            half.forEach(word -> events.add(event(chunk(request, model, JSON.createObjectNode().put("content", word),
+                null))));
+            events.add(event(bytes(JSON.createObjectNode().set("error", error))));
+          }
+          case FINISH_REASON_ERROR -> {
+            events.add(event(chunk(request, model, roleDelta(""), null)));
+            half.forEach(word -> events.add(event(chunk(request, model, JSON.createObjectNode().put("content", word),
+                null))));
+            ObjectNode last = chunkNode(request, model, JSON.createObjectNode(), "error");
+            last.set("error", error);
+            events.add(event(bytes(last)));
+            events.add(event("[DONE]"));
+          }
+          case OBJECT_ERROR -> {
+            ObjectNode vllm = error.deepCopy().put("object", "error").put("type", "BadRequestError");
+            events.add(event(bytes(vllm)));
+          }
+          default -> throw new IllegalStateException("unknown placement " + fault.variant);
+        }
+        return events;
+      }
+      if (kind == Fault.Kind.EMPTY) {
+        emptyStream(events, request, model, text, (Fault.EmptyAnswer) Objects.requireNonNull(fault.variant));
+        return events;
+      }
+      events.add(event(chunk(request, model, roleDelta(""), null)));
+      if (kind == Fault.Kind.MALFORMED_JSON) {
+        events.add(event("{\"id\": \"chatcmpl-" + request.id() + "\", \"choices\": [ {\"delta\": {\"content\": "));
+      }
+      int count = kind == Fault.Kind.TRUNCATED ? Math.max(1, words.size() / 2)
+          : kind == Fault.Kind.FINISH_REASON ? Math.min(fault.words, words.size()) : words.size();
+      List<String> sent = words.subList(0, Math.min(count, words.size()));
+      for (String word : sent) {
+        ObjectNode delta = JSON.createObjectNode();
+        if (kind == Fault.Kind.CONTENT_PARTS) {
+          delta.putArray("content").addObject().put("type", "text").put("text", word);
+        } else {
+          delta.put("content", word);
+        }
+        events.add(event(chunk(request, model, delta, null)));
+      }
+      if (kind == Fault.Kind.TRUNCATED) {
+        return events;
+      }
+      String finish = kind == Fault.Kind.FINISH_REASON ? (String) fault.variant : "stop";
+      events.add(event(chunk(request, model, JSON.createObjectNode(), finish)));
+      if (request.includeUsage() || kind == Fault.Kind.ALWAYS_STREAM) {
+        events.add(event(bytes(usageChunk(request, model, String.join("", sent), true))));
+      }
+      if (kind != Fault.Kind.NO_DONE) {
+        events.add(event("[DONE]"));
+      }
+      return events;
+    }
+
+    private void emptyStream(List<byte[]> events, RecordedRequest request, String model, String text,
+        Fault.EmptyAnswer shape) {
+      switch (shape) {
+        case NO_CHOICES -> events.add(event(bytes(base(request, model, "chat.completion.chunk"))));
+        case EMPTY_CHOICES -> {
+          ObjectNode chunk = base(request, model, "chat.completion.chunk");
+          chunk.putArray("choices");
+          events.add(event(bytes(chunk)));
+        }
+        case NULL_CONTENT -> {
+          events.add(event(chunk(request, model, roleDelta(null), null)));
+          events.add(event(chunk(request, model, JSON.createObjectNode(), "stop")));
+        }
+        case TOOL_CALLS_ONLY -> {
+          events.add(event(chunk(request, model, roleDelta(null), null)));
+          ObjectNode start = JSON.createObjectNode();
+          start.putArray("tool_calls").addObject().put("index", 0).put("id", "call_1").put("type", "function")
+              .putObject("function").put("name", "get_weather").put("arguments", "");
+          events.add(event(chunk(request, model, start, null)));
+          ObjectNode arguments = JSON.createObjectNode();
+          arguments.putArray("tool_calls").addObject().put("index", 0).putObject("function")
+              .put("arguments", "{\"city\":\"Paris\"}");
+          events.add(event(chunk(request, model, arguments, null)));
+          events.add(event(chunk(request, model, JSON.createObjectNode(), "tool_calls")));
+        }
+        case REASONING_ONLY -> {
+          events.add(event(chunk(request, model, roleDelta(""), null)));
+          for (String word : words(text)) {
+            events.add(event(chunk(request, model, JSON.createObjectNode().put("reasoning_content", word), null)));
+          }
+          events.add(event(chunk(request, model, JSON.createObjectNode(), "stop")));
+        }
+        default -> throw new IllegalStateException("unknown shape " + shape);
+      }
+      if (request.includeUsage()) {
+        events.add(event(bytes(usageChunk(request, model, "", shape != Fault.EmptyAnswer.NO_CHOICES))));
+      }
+      events.add(event("[DONE]"));
+    }
+
+    /** The JSON answer to a request that did not ask for a stream (or got none), shaped by {@code fault}. */
+    private byte[] jsonAnswer(RecordedRequest request, String text, @Nullable Fault fault) {
+      String model = String.valueOf(request.model());
+      Fault.Kind kind = fault == null ? null : fault.kind;
+      if (kind == null) {
+        return completion(request, text);
+      }
+      switch (kind) {
+        case MALFORMED_JSON -> {
+          return ("{\"id\":\"chatcmpl-" + request.id() + "\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+              + "\"message\":{\"role\":\"assistant\",\"content\":\"unterminated").getBytes(StandardCharsets.UTF_8);
+        }
+        case ERROR_IN_ANSWER -> {
+          ObjectNode error = errorObject(fault, model);
+          if (fault.variant == Fault.ErrorPlacement.OBJECT_ERROR) {
+            return bytes(error.deepCopy().put("object", "error").put("type", "BadRequestError"));
+          }
+          if (fault.variant != Fault.ErrorPlacement.FINISH_REASON_ERROR) {
+            return bytes(JSON.createObjectNode().set("error", error));
+          }
+          List<String> words = words(text);
+          ObjectNode root = completionNode(request, String.join("", words.subList(0, words.size() / 2)), "error");
+          root.set("error", error);
+          return bytes(root);
+        }
+        case FINISH_REASON -> {
+          List<String> words = words(text);
+          return bytes(completionNode(request, String.join("", words.subList(0, Math.min(fault.words, words.size()))),
+              (String) fault.variant));
+        }
+        case CONTENT_PARTS -> {
+          ObjectNode root = completionNode(request, text, "stop");
+          ObjectNode message = (ObjectNode) root.at("/choices/0/message");
+          int middle = text.length() / 2;
+          ArrayNode parts = message.putArray("content");
+          parts.addObject().put("type", "text").put("text", text.substring(0, middle));
+          parts.addObject().put("type", "text").put("text", text.substring(middle));
+          return bytes(root);
+        }
+        case EMPTY -> {
+          return bytes(emptyCompletion(request, model, text, (Fault.EmptyAnswer) Objects.requireNonNull(fault.variant)));
+        }
+        default -> {
+          return completion(request, text);
+        }
+      }
+    }
+
+    private ObjectNode emptyCompletion(RecordedRequest request, String model, String text, Fault.EmptyAnswer shape) {
+      ObjectNode root = base(request, model, "chat.completion");
+      if (shape == Fault.EmptyAnswer.NO_CHOICES || shape == Fault.EmptyAnswer.EMPTY_CHOICES) {
+        if (shape == Fault.EmptyAnswer.EMPTY_CHOICES) {
+          root.putArray("choices");
+        }
+        root.set("usage", usage(request, ""));
+        return root;
+      }
+      ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+      ObjectNode message = choice.putObject("message").put("role", "assistant");
+      switch (shape) {
+        case NULL_CONTENT -> {
+          message.putNull("content");
+          choice.put("finish_reason", "stop");
+        }
+        case TOOL_CALLS_ONLY -> {
+          message.putNull("content");
+          message.putArray("tool_calls").addObject().put("id", "call_1").put("type", "function")
+              .putObject("function").put("name", "get_weather").put("arguments", "{\"city\":\"Paris\"}");
+          choice.put("finish_reason", "tool_calls");
+        }
+        case REASONING_ONLY -> {
+          message.put("content", "");
+          message.put("reasoning_content", text);
+          choice.put("finish_reason", "stop");
+        }
+        default -> throw new IllegalStateException("unknown shape " + shape);
+      }
+      root.set("usage", usage(request, ""));
+      return root;
+    }
+
+    /**
+     * Writes {@code pieces} as a chunked 200 answer: gzip-compressed when asked (each piece flushed,
+     * so it can be read as it arrives), and one byte at a time when {@code dripping}.
+     */
+    private void send(FakeHttpLoop.Exchange exchange, Map<String, String> headers, List<byte[]> pieces, boolean gzip,
+        Duration interval, boolean dripping, boolean end) {
+      Map<String, String> all = new LinkedHashMap<>(headers);
+      List<byte[]> out = pieces;
+      if (gzip) {
+        all.put("Content-Encoding", "gzip");
+        out = gzipped(pieces);
+      }
+      if (dripping) {
+        List<byte[]> bytes = new ArrayList<>();
+        for (byte[] piece : out) {
+          for (byte b : piece) {
+            bytes.add(new byte[] {b});
+          }
+        }
+        out = bytes;
+      }
+      exchange.startChunked(200, all);
+      emit(exchange, out, 0, interval, end);
+    }
+
+    /** Writes {@code events} from {@code from}, {@code interval} apart; ends the body when {@code end}. */
+    private void emit(FakeHttpLoop.Exchange exchange, List<byte[]> events, int from, Duration interval, boolean end) {
       int index = from;
       while (index < events.size() && exchange.isOpen()) {
         exchange.writeChunk(events.get(index++));
-        if (!chunkInterval.isZero() && index < events.size()) {
+        if (!interval.isZero() && index < events.size()) {
           int next = index;
           exchange.connection.flush();
-          loop.schedule(chunkInterval.toNanos(), () -> emit(exchange, events, next));
+          loop.schedule(interval.toNanos(), () -> emit(exchange, events, next, interval, end));
           return;
         }
       }
-      exchange.endChunked();
+      if (end) {
+        exchange.endChunked();
+      } else {
+        exchange.connection.flush();
+      }
     }
 
     private byte[] completion(RecordedRequest request, String text) {
+      return bytes(completionNode(request, text, "stop"));
+    }
+
+    private ObjectNode completionNode(RecordedRequest request, String text, String finishReason) {
       String model = String.valueOf(request.model());
       ObjectNode root = base(request, model, "chat.completion");
       ObjectNode choice = root.putArray("choices").addObject();
       choice.put("index", 0);
       choice.putObject("message").put("role", "assistant").put("content", text);
-      choice.put("finish_reason", "stop");
+      choice.put("finish_reason", finishReason);
       root.set("usage", usage(request, text));
-      return bytes(root);
+      return root;
+    }
+
+    private ObjectNode usageChunk(RecordedRequest request, String model, String text, boolean withChoices) {
+      ObjectNode usage = base(request, model, "chat.completion.chunk");
+      if (withChoices) {
+        usage.putArray("choices");
+      }
+      usage.set("usage", usage(request, text));
+      return usage;
+    }
+
+    private ObjectNode errorObject(Fault fault, String model) {
+      ObjectNode error = JSON.createObjectNode().put("message", fault.message.replace("{model}", model));
+      String code = String.valueOf(fault.code);
+      if (code.matches("\\d{1,3}")) {
+        error.put("code", Integer.parseInt(code));
+      } else {
+        error.put("code", code);
+      }
+      return error;
     }
 
     private byte[] chunk(RecordedRequest request, String model, ObjectNode delta, @Nullable String finishReason) {
+      return bytes(chunkNode(request, model, delta, finishReason));
+    }
+
+    private ObjectNode chunkNode(RecordedRequest request, String model, ObjectNode delta, @Nullable String finishReason) {
       ObjectNode root = base(request, model, "chat.completion.chunk");
       ObjectNode choice = root.putArray("choices").addObject();
       choice.put("index", 0);
@@ -487,7 +747,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
       } else {
         choice.put("finish_reason", finishReason);
       }
-      return bytes(root);
+      return root;
     }
 
     private ObjectNode base(RecordedRequest request, String model, String object) {
@@ -544,6 +804,46 @@ public final class FakeOpenAiServer implements AutoCloseable {
   private static Map<String, String> jsonHeaders() {
     return Map.of("Content-Type", "application/json");
   }
+
+  private static Map<String, String> streamHeaders() {
+    return Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache");
+  }
+
+  private static ObjectNode roleDelta(@Nullable String content) {
+    ObjectNode delta = JSON.createObjectNode().put("role", "assistant");
+    if (content == null) {
+      delta.putNull("content");
+    } else {
+      delta.put("content", content);
+    }
+    return delta;
+  }
+
+  /** The words of {@code text}, each with the whitespace before the next one (joined, they are the text). */
+  private static List<String> words(String text) {
+    return text.isEmpty() ? List.of() : List.of(WORD_WITH_SPACE.split(text));
+  }
+
+  /** {@code pieces} as one gzip stream, flushed after each piece so a reader can inflate it as it arrives. */
+  private static List<byte[]> gzipped(List<byte[]> pieces) {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    List<byte[]> out = new ArrayList<>();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(sink, true)) {
+      for (byte[] piece : pieces) {
+        gzip.write(piece);
+        gzip.flush();
+        out.add(sink.toByteArray());
+        sink.reset();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.add(sink.toByteArray());
+    return out;
+  }
+
+  private static final String HTML_PAGE = "<!DOCTYPE html>\n<html><head><title>Sign in - Corporate Proxy</title></head>"
+      + "<body><h1>Sign in</h1><p>Your session has expired. Please sign in to continue.</p></body></html>\n";
 
   private static byte[] bytes(JsonNode node) {
     try {
@@ -637,12 +937,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
     return text.toString();
   }
 
-  private enum Ending {
-    COMPLETE,
-    TRUNCATED,
-    MALFORMED
-  }
-
   private record Script(@Nullable String model, Pattern prompt, String text) {}
 
   private static final class FaultRule {
@@ -732,14 +1026,75 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
   }
 
-  /** A failure the server produces on demand; see {@link #failNext(int, String, Fault)}. */
+  /**
+   * A failure or a misbehaviour the server produces on demand; see
+   * {@link #failNext(int, String, Fault)}. Besides HTTP errors and broken connections there are the
+   * ways real gateways get the protocol wrong: errors inside a 200 answer, empty or filtered
+   * answers, plain JSON where a stream was asked for, HTML pages, redirects, streams without
+   * {@code [DONE]}, content as an array of parts, gzip nobody asked for, keep-alive comments, and
+   * answers that drip or stall.
+   */
   public static final class Fault {
     enum Kind {
       STATUS,
       RESET,
       HANG,
       MALFORMED_JSON,
-      TRUNCATED
+      TRUNCATED,
+      ERROR_IN_ANSWER,
+      FINISH_REASON,
+      EMPTY,
+      PLAIN_JSON,
+      ALWAYS_STREAM,
+      HTML,
+      REDIRECT,
+      NO_DONE,
+      DONE_THEN_HOLD,
+      CONTENT_PARTS,
+      CRLF,
+      GZIP,
+      KEEP_ALIVES,
+      DRIP,
+      STALL_AFTER_HEADERS
+    }
+
+    /** Where an error goes in an answer the server otherwise sends with status 200. */
+    public enum ErrorPlacement {
+      /**
+       * A stream whose first event is {@code data: {"error": {...}}}, followed by {@code [DONE]}
+       * (as LiteLLM sends when its upstream fails); a JSON answer that is the error object.
+       */
+      FIRST_THEN_DONE,
+      /** Half the answer, then the error event, then the stream ends (OpenRouter mid-stream). */
+      AFTER_CONTENT,
+      /**
+       * Half the answer, then a chunk with {@code "finish_reason": "error"} and the error object
+       * beside its choices, then {@code [DONE]}; a JSON answer with that finish reason.
+       */
+      FINISH_REASON_ERROR,
+      /** An SSE event named {@code error} ({@code event: error}) carrying the error object. */
+      NAMED_EVENT,
+      /** Plain {@code application/json} {@code {"error": {...}}}, even when a stream was asked for. */
+      JSON_BODY,
+      /**
+       * An event (or JSON body) that is itself the error, as vLLM sends it:
+       * {@code {"object": "error", "message": ..., "type": ..., "code": ...}}.
+       */
+      OBJECT_ERROR
+    }
+
+    /** The shapes of an answer that carries no text. */
+    public enum EmptyAnswer {
+      /** No {@code choices} member at all. */
+      NO_CHOICES,
+      /** {@code "choices": []}. */
+      EMPTY_CHOICES,
+      /** {@code "content": null} and nothing else. */
+      NULL_CONTENT,
+      /** Tool calls and no content ({@code finish_reason: "tool_calls"}). */
+      TOOL_CALLS_ONLY,
+      /** Reasoning ({@code reasoning_content}) and no content. */
+      REASONING_ONLY
     }
 
     final Kind kind;
@@ -748,15 +1103,34 @@ public final class FakeOpenAiServer implements AutoCloseable {
     final @Nullable String code;
     final String message;
     final @Nullable Duration retryAfter;
+    /** The placement, empty shape or finish reason the kind needs. */
+    final @Nullable Object variant;
+    final int words;
+    final @Nullable Duration interval;
+    final @Nullable String location;
 
     private Fault(Kind kind, int status, String type, @Nullable String code, String message,
         @Nullable Duration retryAfter) {
+      this(kind, status, type, code, message, retryAfter, null, 0, null, null);
+    }
+
+    private Fault(Kind kind, int status, String type, @Nullable String code, String message,
+        @Nullable Duration retryAfter, @Nullable Object variant, int words, @Nullable Duration interval,
+        @Nullable String location) {
       this.kind = kind;
       this.status = status;
       this.type = type;
       this.code = code;
       this.message = message;
       this.retryAfter = retryAfter;
+      this.variant = variant;
+      this.words = words;
+      this.interval = interval;
+      this.location = location;
+    }
+
+    private static Fault of(Kind kind) {
+      return new Fault(kind, 0, "", null, "", null);
     }
 
     /** HTTP 500 with an OpenAI-style error body. */
@@ -809,17 +1183,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     /** Resets the connection (TCP RST) right after reading the request. */
     public static Fault connectionReset() {
-      return new Fault(Kind.RESET, 0, "", null, "", null);
+      return of(Kind.RESET);
     }
 
-    /** Never answers; the request stays open until the client gives up (recorded as an abort). */
+    /**
+     * Accepts the request and never answers; the request stays open until the client gives up
+     * (recorded as an abort).
+     */
     public static Fault hang() {
-      return new Fault(Kind.HANG, 0, "", null, "", null);
+      return of(Kind.HANG);
     }
 
     /** Answers 200 with a body (or a stream event) that is not valid JSON. */
     public static Fault malformedJson() {
-      return new Fault(Kind.MALFORMED_JSON, 0, "", null, "", null);
+      return of(Kind.MALFORMED_JSON);
     }
 
     /**
@@ -827,7 +1204,116 @@ public final class FakeOpenAiServer implements AutoCloseable {
      * {@code [DONE]}; a JSON answer closes the connection halfway through its announced length.
      */
     public static Fault truncatedStream() {
-      return new Fault(Kind.TRUNCATED, 0, "", null, "", null);
+      return of(Kind.TRUNCATED);
+    }
+
+    /**
+     * Status 200 with an error in the answer, where {@code placement} says; the error object is
+     * {@code {"message": message, "code": code}} ({@code code} as a number when it is one, as
+     * OpenRouter sends it). {@code {model}} in the message is replaced.
+     */
+    public static Fault errorInAnswer(ErrorPlacement placement, String code, String message) {
+      return new Fault(Kind.ERROR_IN_ANSWER, 200, "", Objects.requireNonNull(code, "code"),
+          Objects.requireNonNull(message, "message"), null, Objects.requireNonNull(placement, "placement"), 0, null,
+          null);
+    }
+
+    /**
+     * The first {@code words} words of the answer, then {@code reason} as the finish reason (for
+     * example {@code content_filter} or {@code length}); usage and {@code [DONE]} follow as usual.
+     */
+    public static Fault finishReason(String reason, int words) {
+      if (reason == null || reason.isBlank()) {
+        throw new IllegalArgumentException("reason must not be blank");
+      }
+      if (words < 0) {
+        throw new IllegalArgumentException("words must be >= 0, was " + words);
+      }
+      return new Fault(Kind.FINISH_REASON, 200, "", null, "", null, reason, words, null, null);
+    }
+
+    /** A complete answer, status 200, that carries no text, in the given shape. */
+    public static Fault emptyAnswer(EmptyAnswer shape) {
+      return new Fault(Kind.EMPTY, 200, "", null, "", null, Objects.requireNonNull(shape, "shape"), 0, null, null);
+    }
+
+    /** A plain JSON completion ({@code application/json}) even when the request asked for a stream. */
+    public static Fault plainJson() {
+      return of(Kind.PLAIN_JSON);
+    }
+
+    /** An event stream even when the request asked for plain JSON (no {@code "stream": true}). */
+    public static Fault alwaysStream() {
+      return of(Kind.ALWAYS_STREAM);
+    }
+
+    /** An HTML page (a login page, a proxy's notice) with {@code status}, as to a wrong base URL. */
+    public static Fault htmlPage(int status) {
+      if (status < 200 || status > 599) {
+        throw new IllegalArgumentException("status must be within [200, 599], was " + status);
+      }
+      return new Fault(Kind.HTML, status, "", null, "", null);
+    }
+
+    /** A redirect ({@code 301, 302, 303, 307, 308}) to {@code location}, absolute or relative. */
+    public static Fault redirect(int status, String location) {
+      if (status < 300 || status > 399) {
+        throw new IllegalArgumentException("a redirect status must be 3xx, was " + status);
+      }
+      if (location == null || location.isBlank()) {
+        throw new IllegalArgumentException("location must not be blank");
+      }
+      return new Fault(Kind.REDIRECT, status, "", null, "", null, null, 0, null, location);
+    }
+
+    /** A complete stream (finish reason {@code stop} and usage) that ends without {@code data: [DONE]}. */
+    public static Fault withoutDone() {
+      return of(Kind.NO_DONE);
+    }
+
+    /**
+     * A complete stream, {@code [DONE]} included, whose body is then held open (its last chunk
+     * never comes) until the client leaves.
+     */
+    public static Fault doneThenHold() {
+      return of(Kind.DONE_THEN_HOLD);
+    }
+
+    /**
+     * Content as an array of parts ({@code [{"type": "text", "text": ...}]}): every stream delta,
+     * and a JSON answer's message split in two parts.
+     */
+    public static Fault contentParts() {
+      return of(Kind.CONTENT_PARTS);
+    }
+
+    /** The usual stream with its lines ended by CR LF, as some servers write them. */
+    public static Fault crlfLines() {
+      return of(Kind.CRLF);
+    }
+
+    /** The usual answer, gzip-compressed with {@code Content-Encoding: gzip}, although nobody asked. */
+    public static Fault gzip() {
+      return of(Kind.GZIP);
+    }
+
+    /** SSE comments ({@code : keep-alive}) before and between the events of a stream. */
+    public static Fault keepAliveComments() {
+      return of(Kind.KEEP_ALIVES);
+    }
+
+    /** The usual answer, one byte every {@code interval}: always some progress, never done in time. */
+    public static Fault dripBytes(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("interval must be > 0, was " + interval);
+      }
+      return new Fault(Kind.DRIP, 200, "", null, "", null, null, 0, interval, null);
+    }
+
+    /** Sends status 200 and the headers of the answer, then nothing, never ending it. */
+    public static Fault stallAfterHeaders() {
+      return of(Kind.STALL_AFTER_HEADERS);
     }
 
     @Override
@@ -835,7 +1321,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
       return switch (kind) {
         case STATUS -> "Fault[HTTP " + status + (code == null ? "" : " " + code)
             + (retryAfter == null ? "" : ", Retry-After " + retryAfter) + "]";
-        default -> "Fault[" + kind.name().toLowerCase(Locale.ROOT) + "]";
+        case ERROR_IN_ANSWER -> "Fault[error in answer, " + variant + ", " + code + "]";
+        case FINISH_REASON -> "Fault[finish_reason " + variant + " after " + words + " words]";
+        case EMPTY -> "Fault[empty answer, " + variant + "]";
+        case HTML -> "Fault[HTML page, HTTP " + status + "]";
+        case REDIRECT -> "Fault[HTTP " + status + " to " + location + "]";
+        case DRIP -> "Fault[drip a byte every " + interval + "]";
+        default -> "Fault[" + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + "]";
       };
     }
   }
@@ -849,6 +1341,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private Duration defaultLatency = Duration.ZERO;
     private final Map<String, Duration> latencies = new LinkedHashMap<>();
     private Duration chunkInterval = Duration.ZERO;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int port;
 
     private Builder() {}
@@ -916,6 +1409,19 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /** Pause between stream chunks; default none (the whole stream is written at once). */
     public Builder chunkInterval(Duration interval) {
       this.chunkInterval = nonNegative(interval, "chunkInterval");
+      return this;
+    }
+
+    /**
+     * How long a connection may stay open without a request in progress before the server closes
+     * it, as real servers close idle keep-alive connections; default {@link #DEFAULT_IDLE_TIMEOUT}.
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("idleTimeout must be > 0, was " + idleTimeout);
+      }
+      this.idleTimeout = idleTimeout;
       return this;
     }
 

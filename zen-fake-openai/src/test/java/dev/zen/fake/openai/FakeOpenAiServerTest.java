@@ -265,6 +265,147 @@ class FakeOpenAiServerTest {
   }
 
   @Test
+  void an_error_in_a_200_answer_is_placed_where_the_fault_says() throws Exception {
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().reply("go", "a b c d"));
+    server.failNext(1, Fault.errorInAnswer(Fault.ErrorPlacement.FIRST_THEN_DONE, "rate_limit_exceeded", "slow down"));
+    server.failNext(1, Fault.errorInAnswer(Fault.ErrorPlacement.NAMED_EVENT, "502", "upstream died"));
+    server.failNext(1, Fault.errorInAnswer(Fault.ErrorPlacement.FINISH_REASON_ERROR, "server_error", "cut"));
+    server.failNext(1, Fault.errorInAnswer(Fault.ErrorPlacement.FIRST_THEN_DONE, "invalid_api_key", "bad key"));
+
+    HttpResponse<String> first = chat(server, null, body("m", "go", true));
+    String named = chat(server, null, body("m", "go", true)).body();
+    List<String> finish = dataLines(chat(server, null, body("m", "go", true)).body());
+    HttpResponse<String> json = chat(server, null, body("m", "go", false));
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(dataLines(first.body())).containsExactly(
+        "{\"error\":{\"message\":\"slow down\",\"code\":\"rate_limit_exceeded\"}}", "[DONE]");
+    assertThat(named).startsWith("event: error\ndata: {\"error\":{\"message\":\"upstream died\",\"code\":502}}");
+    JsonNode last = JSON.readTree(finish.get(finish.size() - 2));
+    assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("error");
+    assertThat(last.at("/error/message").asText()).isEqualTo("cut");
+    assertThat(json.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(json.body()).at("/error/code").asText()).isEqualTo("invalid_api_key");
+  }
+
+  @Test
+  void empty_answers_come_in_each_shape() throws Exception {
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().reply("go", "thinking hard"));
+    for (Fault.EmptyAnswer shape : Fault.EmptyAnswer.values()) {
+      server.failNext(1, Fault.emptyAnswer(shape));
+    }
+
+    JsonNode noChoices = JSON.readTree(chat(server, null, body("m", "go", false)).body());
+    JsonNode emptyChoices = JSON.readTree(chat(server, null, body("m", "go", false)).body());
+    JsonNode nullContent = JSON.readTree(chat(server, null, body("m", "go", false)).body());
+    JsonNode toolCalls = JSON.readTree(chat(server, null, body("m", "go", false)).body());
+    List<String> reasoning = dataLines(chat(server, null, body("m", "go", true)).body());
+
+    assertThat(noChoices.has("choices")).isFalse();
+    assertThat(emptyChoices.get("choices")).isEmpty();
+    assertThat(nullContent.at("/choices/0/message/content").isNull()).isTrue();
+    assertThat(toolCalls.at("/choices/0/message/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+    assertThat(toolCalls.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+    assertThat(reasoning).anySatisfy(event -> assertThat(event).contains("\"reasoning_content\":\"thinking \""))
+        .noneSatisfy(event -> assertThat(event).contains("\"content\":\"thinking"));
+  }
+
+  @Test
+  void plain_json_answers_a_stream_request_and_a_stream_may_end_without_done() throws Exception {
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().reply("go", "a b c"));
+    server.failNext(1, Fault.plainJson());
+    server.failNext(1, Fault.withoutDone());
+
+    HttpResponse<String> json = chat(server, null, body("m", "go", true));
+    List<String> noDone = dataLines(chat(server, null, body("m", "go", true)).body());
+
+    assertThat(json.headers().firstValue("content-type")).contains("application/json");
+    assertThat(JSON.readTree(json.body()).at("/choices/0/message/content").asText()).isEqualTo("a b c");
+    assertThat(noDone).doesNotContain("[DONE]");
+    assertThat(JSON.readTree(noDone.get(noDone.size() - 1)).at("/usage/completion_tokens").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void redirects_and_html_pages_answer_with_their_status() throws Exception {
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder());
+    server.failNext(1, Fault.redirect(307, "http://localhost:1/v1/chat/completions"));
+    server.failNext(1, Fault.htmlPage(200));
+
+    HttpResponse<String> redirect = chat(server, null, body("m", "hi", false));
+    HttpResponse<String> html = chat(server, null, body("m", "hi", true));
+
+    assertThat(redirect.statusCode()).isEqualTo(307);
+    assertThat(redirect.headers().firstValue("location")).contains("http://localhost:1/v1/chat/completions");
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type)
+        .startsWith("text/html"));
+    assertThat(html.body()).contains("<title>");
+  }
+
+  @Test
+  void gzip_content_parts_and_keep_alive_comments_carry_the_usual_answer() throws Exception {
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().reply("go", "a b c"));
+    server.failNext(1, Fault.gzip());
+    server.failNext(1, Fault.contentParts());
+    server.failNext(1, Fault.keepAliveComments());
+
+    HttpResponse<byte[]> gzip = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+        .POST(HttpRequest.BodyPublishers.ofString(body("m", "go", true))).build(), HttpResponse.BodyHandlers.ofByteArray());
+    String parts = chat(server, null, body("m", "go", true)).body();
+    String comments = chat(server, null, body("m", "go", true)).body();
+
+    assertThat(gzip.headers().firstValue("content-encoding")).contains("gzip");
+    String inflated = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip.body()))
+        .readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(dataLines(inflated)).last().isEqualTo("[DONE]");
+    assertThat(parts).contains("\"content\":[{\"type\":\"text\",\"text\":\"a \"}]");
+    assertThat(comments).startsWith(": keep-alive\n\ndata: ");
+  }
+
+  @Test
+  void a_stall_sends_the_headers_and_then_nothing() throws Exception {
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder());
+    server.failNext(1, Fault.stallAfterHeaders());
+
+    HttpResponse<InputStream> response = http.sendAsync(HttpRequest.newBuilder(
+            URI.create(server.baseUrl() + "/chat/completions"))
+        .POST(HttpRequest.BodyPublishers.ofString(body("m", "hi", true))).build(),
+        HttpResponse.BodyHandlers.ofInputStream()).get(5, TimeUnit.SECONDS);
+    CompletableFuture<Integer> firstByte = CompletableFuture.supplyAsync(() -> {
+      try {
+        return response.body().read();
+      } catch (IOException e) {
+        return -2;
+      }
+    });
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(firstByte).isNotDone();
+    response.body().close();
+    assertThat(server.awaitAborts(1, Duration.ofSeconds(5))).isTrue();
+    assertThat(server.aborts().get(0).phase()).isEqualTo(ClientAbort.Phase.STREAMING);
+  }
+
+  @Test
+  void idle_keep_alive_connections_are_closed_after_the_idle_timeout() throws Exception {
+    FakeOpenAiServer server = started(FakeOpenAiServer.builder().idleTimeout(Duration.ofMillis(200)));
+    chat(server, null, body("m", "hi", false));
+    assertThat(server.openConnections()).isEqualTo(1);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+
+    assertThat(server.openConnections()).isZero();
+    assertThat(chat(server, null, body("m", "again", false)).statusCode()).isEqualTo(200);
+  }
+
+  private static List<String> dataLines(String body) {
+    return body.lines().filter(line -> line.startsWith("data: ")).map(line -> line.substring(6)).toList();
+  }
+
+  @Test
   void the_builder_rejects_bad_settings_at_once() {
     assertThatThrownBy(() -> FakeOpenAiServer.builder().latency(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
@@ -272,5 +413,9 @@ class FakeOpenAiServerTest {
     assertThatThrownBy(() -> FakeOpenAiServer.builder().reply("m", "(unclosed", "x"))
         .isInstanceOf(java.util.regex.PatternSyntaxException.class);
     assertThatThrownBy(() -> Fault.status(200, "ok", "not a fault")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.redirect(200, "/x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.dripBytes(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FakeOpenAiServer.builder().idleTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -20,7 +20,7 @@ final class HttpStatusException extends HttpException {
   private final transient Map<String, List<String>> headers;
 
   HttpStatusException(int statusCode, String body, Map<String, List<String>> headers, URI uri) {
-    super(statusCode, "HTTP " + statusCode + " from " + uri + ": " + abbreviate(body));
+    super(statusCode, "HTTP " + statusCode + " from " + Urls.redact(uri) + ": " + abbreviate(body));
     this.body = body;
     this.uri = uri;
     this.headers = Map.copyOf(headers);

@@ -117,7 +117,7 @@ public final class LangChain4jGateway implements ModelGateway {
       scope.enter();
       try {
         ChatResponse response = model.chat(toLangChain4j(request));
-        result.complete(toReply(request, response, started));
+        result.complete(toReply(request, response, started, errors.where()));
       } catch (Throwable e) {
         result.completeExceptionally(errors.map(e, request.model()));
       } finally {
@@ -248,13 +248,53 @@ public final class LangChain4jGateway implements ModelGateway {
         .build();
   }
 
-  static ChatReply toReply(ChatRequest request, ChatResponse response, long startedNanos) {
+  /**
+   * The reply to {@code request}: an answer has text. An empty answer or one withheld by a content
+   * filter is a failure saying which (a caller that stores answers must not store it); one cut at
+   * the output limit carries a notice saying so at its end.
+   *
+   * @throws NonRetriableException when the answer holds no text a caller can use
+   */
+  static ChatReply toReply(ChatRequest request, ChatResponse response, long startedNanos, String where) {
     Duration latency = Duration.ofNanos(System.nanoTime() - startedNanos);
     AiMessage message = response.aiMessage();
     String text = message == null || message.text() == null ? "" : message.text();
     String model = response.modelName() == null || response.modelName().isBlank()
         ? request.model() : response.modelName();
-    return new ChatReply(model, text, usage(response.tokenUsage()), latency, finishReason(response.finishReason()));
+    FinishReason reason = response.finishReason();
+    if (reason == FinishReason.CONTENT_FILTER) {
+      throw new NonRetriableException("the content filter of " + where + " withheld the answer of model '"
+          + request.model() + "' (finish reason content_filter" + (text.isEmpty() ? "" : ", after "
+          + text.length() + " characters") + "); rephrase the request or pick another model");
+    }
+    if (text.isBlank()) {
+      throw new NonRetriableException(where + " answered model '" + request.model() + "' with no text ("
+          + emptyBecause(message) + (reason == null ? "" : ", finish reason " + finishReason(reason))
+          + "); rephrase the request or pick another model");
+    }
+    if (reason == FinishReason.LENGTH) {
+      text = text + truncationNotice(request.model());
+    }
+    return new ChatReply(model, text, usage(response.tokenUsage()), latency, finishReason(reason));
+  }
+
+  /** Why an answer without text has none, from what the message holds instead. */
+  private static String emptyBecause(@Nullable AiMessage message) {
+    if (message != null && message.hasToolExecutionRequests()) {
+      return "it answered only with tool calls ("
+          + String.join(", ", message.toolExecutionRequests().stream().map(call -> call.name()).toList())
+          + "), which Zen does not offer";
+    }
+    if (message != null && message.thinking() != null && !message.thinking().isBlank()) {
+      return "it only reasoned (" + message.thinking().length() + " characters) and gave no answer";
+    }
+    return "the answer was empty";
+  }
+
+  /** Appended to an answer cut at the output limit, so neither a user nor a model mistakes it for whole. */
+  static String truncationNotice(String model) {
+    return "\n\n[Answer truncated: model '" + model + "' reached its output limit (finish_reason \"length\"). "
+        + "Ask it to continue, or allow more output tokens.]";
   }
 
   private static TokenUsage usage(dev.langchain4j.model.output.@Nullable TokenUsage usage) {
@@ -339,7 +379,11 @@ public final class LangChain4jGateway implements ModelGateway {
 
     @Override
     public void onCompleteResponse(ChatResponse response) {
-      result.complete(toReply(request, response, started));
+      try {
+        result.complete(toReply(request, response, started, errors.where()));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(errors.map(e, request.model()));
+      }
     }
 
     @Override

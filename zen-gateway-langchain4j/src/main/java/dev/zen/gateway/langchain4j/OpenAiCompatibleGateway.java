@@ -9,6 +9,8 @@ import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenExecutors;
+import dev.zen.gateway.GatewayResilience;
+import dev.zen.gateway.SettingNames;
 import dev.zen.spi.ChatChunk;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
@@ -18,9 +20,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,11 +50,37 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Built on langchain4j-open-ai with its own retry loop turned off (it sleeps on the calling
- * thread); add retries, timeouts and a concurrency limit with {@link dev.zen.gateway.GatewayResilience}. All calls
- * share one JDK {@link HttpClient}, so connections are pooled. {@code complete} runs langchain4j's
- * synchronous call on the runtime executor; {@code stream} reads the event stream without holding a
- * thread. Cancelling a returned future aborts the HTTP exchange (the server sees the connection
- * close), whether the server is still thinking or already streaming.
+ * thread); add retries, a per-call deadline and a concurrency limit with {@link GatewayResilience}.
+ * All calls share one JDK {@link HttpClient}, so connections are pooled. {@code complete} runs
+ * langchain4j's synchronous call on the runtime executor; {@code stream} reads the event stream
+ * without holding a thread. Cancelling a returned future aborts the HTTP exchange (the server sees
+ * the connection close), whether the server is still thinking or already streaming.
+ *
+ * <p><b>Timeouts</b>, each its own: opening a connection ({@link Builder#connectTimeout}), the
+ * wait for the answer to start ({@link Builder#firstByteTimeout}: a non-streamed answer from a
+ * reasoning model arrives all at once, after minutes), and every pause within an answer
+ * ({@link Builder#idleTimeout}: keep-alive comments count as activity). A call that keeps
+ * trickling is ended by {@link GatewayResilience}'s deadline.
+ *
+ * <p><b>What counts as an answer.</b> Endpoints in the wild stray from OpenAI's format; this gateway
+ * accepts what is a valid answer in another form and fails the call on what is not an answer:
+ * <ul>
+ *   <li>Accepted: a stream that ends after its final {@code finish_reason} without
+ *       {@code [DONE]}; a plain JSON completion where a stream was asked for; content given as an
+ *       array of parts; a gzip body nobody asked for; SSE comments and keep-alives. An answer cut at
+ *       the output limit ({@code finish_reason: "length"}) is returned with a notice saying so.
+ *   <li>Failed, never retried by {@link GatewayResilience} (the endpoint answered, and may have
+ *       charged): an error inside a 200 answer (an {@code error} event or body, an event named
+ *       {@code error}, {@code finish_reason: "error"}), which fails with the kind it names
+ *       (authentication, rate limit, context length, server) and the endpoint's own words; an
+ *       answer without text (no choices, null content, tool calls only, reasoning only) or withheld
+ *       by a content filter ({@link dev.zen.NonRetriableException} saying which); an HTML page.
+ * </ul>
+ *
+ * <p><b>Credentials</b> go to the configured origin only. Redirects are not followed: the call fails
+ * naming the target ({@link Builder#followSameOriginRedirects} allows those within the base URL's
+ * origin). A base URL with credentials in it ({@code http://user:pass@host}) is refused; URLs in
+ * messages never show user-info.
  *
  * <p>The model name, temperature and output cap come from each {@link ChatRequest}. Replies carry
  * token usage and latency. Failures complete the future with {@link dev.zen.ZenException}
@@ -67,16 +93,24 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleGateway.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Default per-request HTTP timeout (until response headers arrive); reasoning models are slow. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
   /** Default timeout for opening a connection. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Default time the answer may take to start (its response headers): long, because a
+   * non-streamed answer of a reasoning model arrives all at once, after the model thought.
+   */
+  public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofMinutes(5);
+  /**
+   * Default longest pause within an answer: a reasoning model may stream nothing while it thinks
+   * (endpoints that send keep-alive comments never pause that long).
+   */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
   private final String baseUrl;
   private final @Nullable String apiKey;
   private final Map<String, String> headers;
-  private final Duration timeout;
   private final HttpClient http;
+  private final ZenHttpClient client;
   private final LangChain4jGateway delegate;
   private final GatewayErrors errors;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -85,30 +119,33 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     this.baseUrl = builder.baseUrl;
     this.apiKey = builder.apiKey;
     this.headers = Map.copyOf(builder.headers);
-    this.timeout = builder.timeout;
+    // Redirects are the client's business (ZenHttpClient): the JDK's would resend the key anywhere.
     this.http = HttpClient.newBuilder()
         .connectTimeout(builder.connectTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .build();
-    String keyHint = apiKey == null
-        ? "no API key was set: pass one with OpenAiCompatibleGateway.builder(url).apiKey(...)"
-        : "pass a valid key with OpenAiCompatibleGateway.builder(url).apiKey(...)";
-    this.errors = new GatewayErrors("the gateway at " + baseUrl, keyHint, timeout);
+    ZenHttpClient.Options options = new ZenHttpClient.Options(builder.firstByteTimeout, builder.idleTimeout,
+        builder.followSameOriginRedirects);
+    this.client = new ZenHttpClient(http, options);
+    SettingNames names = builder.settingNames;
+    String keyHint = names.of(SettingNames.Setting.API_KEY)
+        .map(name -> apiKey == null ? "no API key was set: pass one with " + name : "pass a valid key with " + name)
+        .orElse("check the credentials of the endpoint");
+    this.errors = new GatewayErrors("the gateway at " + baseUrl, keyHint, names, builder.connectTimeout,
+        builder.firstByteTimeout);
 
     OpenAiChatModel chat = OpenAiChatModel.builder()
-        .httpClientBuilder(new ZenHttpClient.Builder(http, timeout))
+        .httpClientBuilder(new ZenHttpClient.Builder(http, options))
         .baseUrl(baseUrl)
         .apiKey(apiKey)
         .customHeaders(headers)
-        .timeout(timeout)
         .maxRetries(0)
         .build();
     OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder()
-        .httpClientBuilder(new ZenHttpClient.Builder(http, timeout))
+        .httpClientBuilder(new ZenHttpClient.Builder(http, options))
         .baseUrl(baseUrl)
         .apiKey(apiKey)
         .customHeaders(headers)
-        .timeout(timeout)
         .build();
     boolean maxCompletionTokens = builder.maxCompletionTokens;
     LangChain4jGateway.Builder models = LangChain4jGateway.builder()
@@ -145,22 +182,19 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
   /** The models the endpoint lists at {@code GET /models}, in its order. */
   @Override
   public CompletableFuture<List<ModelInfo>> models() {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/models"))
-        .timeout(timeout)
-        .header("Accept", "application/json")
-        .GET();
+    Map<String, String> sent = new LinkedHashMap<>(headers);
+    sent.put("Accept", "application/json");
     if (apiKey != null) {
-      request.header("Authorization", "Bearer " + apiKey);
+      sent.put("Authorization", "Bearer " + apiKey);
     }
-    headers.forEach(request::header);
-    HttpRequest built = request.build();
-    CompletableFuture<HttpResponse<String>> exchange =
-        http.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    URI uri = URI.create(baseUrl + "/models");
+    CompletableFuture<HttpResponse<byte[]>> exchange = client.get(uri, sent);
     CompletableFuture<List<ModelInfo>> listed = exchange.thenApply(response -> {
+      String body = ZenHttpClient.text(response.body());
       if (response.statusCode() / 100 != 2) {
-        throw new HttpStatusException(response.statusCode(), response.body(), response.headers().map(), built.uri());
+        throw new HttpStatusException(response.statusCode(), body, response.headers().map(), uri);
       }
-      return parseModels(response.body());
+      return parseModels(body);
     });
     Futures.cancelling(listed, exchange);
     return Futures.mapFailure(listed, error -> errors.map(error, "(model listing)"));
@@ -201,7 +235,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
 
   @Override
   public String toString() {
-    return "OpenAiCompatibleGateway[" + baseUrl + "]";
+    return "OpenAiCompatibleGateway[" + Urls.redact(baseUrl) + "]";
   }
 
   private static ChatRequestParameters parameters(ChatRequest request, boolean maxCompletionTokens) {
@@ -229,8 +263,11 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     private final String baseUrl;
     private @Nullable String apiKey;
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private Duration timeout = DEFAULT_TIMEOUT;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private boolean followSameOriginRedirects;
+    private SettingNames settingNames = SettingNames.builderMethods();
     private Executor executor = ZenExecutors.defaultRuntime();
     private boolean maxCompletionTokens;
 
@@ -240,15 +277,22 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
       while (trimmed.endsWith("/")) {
         trimmed = trimmed.substring(0, trimmed.length() - 1);
       }
+      URI uri;
       try {
-        URI uri = new URI(trimmed);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-          throw new IllegalArgumentException("baseUrl must be an http(s) URL such as http://localhost:4000/v1, was '"
-              + baseUrl + "'");
-        }
+        uri = new URI(trimmed);
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("baseUrl is not a URL: '" + baseUrl + "'", e);
+        throw new IllegalArgumentException("baseUrl is not a URL: '" + Urls.redact(baseUrl) + "'", e);
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        throw new IllegalArgumentException("baseUrl must be an http(s) URL such as http://localhost:4000/v1, was '"
+            + Urls.redact(baseUrl) + "'");
+      }
+      if (Urls.hasUserInfo(uri)) {
+        // Refused rather than sent as basic auth: OpenAI-compatible endpoints take a bearer key, and
+        // a URL is printed in too many places (logs, messages, process lists) to hold a password.
+        throw new IllegalArgumentException("baseUrl must not carry credentials ('" + Urls.redact(baseUrl)
+            + "'): remove them from the URL and pass the key with apiKey(...)");
       }
       this.baseUrl = trimmed;
     }
@@ -274,18 +318,49 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
       return this;
     }
 
-    /**
-     * How long one HTTP request may wait for the response headers; default {@link #DEFAULT_TIMEOUT}.
-     * A streamed answer may take longer in total. Bound whole calls with {@link dev.zen.gateway.GatewayResilience}.
-     */
-    public Builder timeout(Duration timeout) {
-      this.timeout = positive(timeout, "timeout");
-      return this;
-    }
-
     /** How long opening a connection may take; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long the answer may take to start (until its response headers arrive); default
+     * {@link #DEFAULT_FIRST_BYTE_TIMEOUT}. A non-streamed answer arrives whole, so for
+     * {@code complete} this is how long the model may think.
+     */
+    public Builder firstByteTimeout(Duration firstByteTimeout) {
+      this.firstByteTimeout = positive(firstByteTimeout, "firstByteTimeout");
+      return this;
+    }
+
+    /**
+     * How long an answer may pause between two pieces once it started; default
+     * {@link #DEFAULT_IDLE_TIMEOUT}. Keep-alive comments count as pieces. A whole call is bounded
+     * by {@link GatewayResilience.Builder#deadline(Duration)}.
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = positive(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Follows redirects whose target has the base URL's origin (scheme, host and port), resending
+     * the same request, key included; default {@code false}: no redirect is followed, and the call
+     * fails naming the target. Redirects to another origin are never followed, nor 303s.
+     */
+    public Builder followSameOriginRedirects(boolean follow) {
+      this.followSameOriginRedirects = follow;
+      return this;
+    }
+
+    /**
+     * How failure messages name the settings that would fix them; default
+     * {@link SettingNames#builderMethods()}. An application that reads its settings from the
+     * environment passes its variable names, so its users are not told about Java builders.
+     */
+    public Builder settingNames(SettingNames settingNames) {
+      this.settingNames = Objects.requireNonNull(settingNames, "settingNames");
       return this;
     }
 

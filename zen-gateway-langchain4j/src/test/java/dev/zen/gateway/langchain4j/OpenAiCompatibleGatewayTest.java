@@ -263,7 +263,7 @@ class OpenAiCompatibleGatewayTest {
   void the_http_timeout_ends_a_hanging_request_and_the_server_sees_the_abort() throws InterruptedException {
     server.failNext(1, Fault.hang());
     try (OpenAiCompatibleGateway impatient = OpenAiCompatibleGateway.builder(server.baseUrl()).apiKey("sk-test")
-        .timeout(Duration.ofMillis(300)).build()) {
+        .firstByteTimeout(Duration.ofMillis(300)).build()) {
 
       assertThat(impatient.complete(ChatRequest.of("gpt-5", "hi"))).failsWithin(WAIT)
           .withThrowableOfType(ExecutionException.class).havingCause()
@@ -369,7 +369,7 @@ class OpenAiCompatibleGatewayTest {
         IllegalArgumentException.class).hasMessageContaining("http(s) URL");
     assertThatThrownBy(() -> OpenAiCompatibleGateway.builder("http://x/v1").header("Authorization", "Bearer x"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("apiKey");
-    assertThatThrownBy(() -> OpenAiCompatibleGateway.builder("http://x/v1").timeout(Duration.ZERO))
+    assertThatThrownBy(() -> OpenAiCompatibleGateway.builder("http://x/v1").firstByteTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(OpenAiCompatibleGateway.builder("http://x:1/v1/").build().baseUrl()).isEqualTo("http://x:1/v1");
   }

@@ -37,6 +37,10 @@ final class ServerConfig {
   static final String REDIS_URL = "REDIS_URL";
   static final String ZEN_DEMO_LATENCY_MS = "ZEN_DEMO_LATENCY_MS";
   static final String ZEN_MAX_CONCURRENT_CALLS = "ZEN_MAX_CONCURRENT_CALLS";
+  static final String ZEN_CONNECT_TIMEOUT_SECONDS = "ZEN_CONNECT_TIMEOUT_SECONDS";
+  static final String ZEN_FIRST_BYTE_TIMEOUT_SECONDS = "ZEN_FIRST_BYTE_TIMEOUT_SECONDS";
+  static final String ZEN_IDLE_TIMEOUT_SECONDS = "ZEN_IDLE_TIMEOUT_SECONDS";
+  static final String ZEN_CALL_TIMEOUT_SECONDS = "ZEN_CALL_TIMEOUT_SECONDS";
   static final String CLI_CLIENTS_CONFIG_PATH = "CLI_CLIENTS_CONFIG_PATH";
   static final String ZEN_SSH_IDENTITY = "ZEN_SSH_IDENTITY";
   static final String ZEN_SSH_KNOWN_HOSTS = "ZEN_SSH_KNOWN_HOSTS";
@@ -48,6 +52,11 @@ final class ServerConfig {
   /** Model calls one provider gets at once; a loopback demo endpoint takes many more. */
   static final int DEFAULT_MAX_CONCURRENT_CALLS = 32;
   static final int DEFAULT_DEMO_MAX_CONCURRENT_CALLS = 1024;
+  /** Model-call timeouts: the library's defaults, which suit slow reasoning models. */
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(15);
 
   static final String USAGE = String.join("\n",
       "usage: java -jar zen-mcp-server.jar [--demo] [--http [HOST:]PORT [--http-stateless]] [--help]",
@@ -59,7 +68,9 @@ final class ServerConfig {
       "  DEFAULT_MODEL (auto), DISABLED_TOOLS (a,b), ENABLED_TOOLS (only these, a,b), CONVERSATION_TIMEOUT_HOURS (3),",
       "  MAX_CONVERSATION_TURNS (50),",
       "  LOG_LEVEL (INFO; logs go to stderr), REDIS_URL (conversations in Redis instead of memory),",
-      "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint)",
+      "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint),",
+      "  ZEN_CONNECT_TIMEOUT_SECONDS (10), ZEN_FIRST_BYTE_TIMEOUT_SECONDS (300: until a model starts answering),",
+      "  ZEN_IDLE_TIMEOUT_SECONDS (300: a pause within an answer), ZEN_CALL_TIMEOUT_SECONDS (900: a whole model call),",
       "  CLI_CLIENTS_CONFIG_PATH (clink client definitions: a JSON file or a directory; then ~/.zen/cli_clients),",
       "  ZEN_SSH_IDENTITY (private key for clients that name a host; else ~/.ssh/config and ~/.ssh/id_*),",
       "  ZEN_SSH_KNOWN_HOSTS (~/.ssh/known_hosts), SSH_AUTH_SOCK (keys from ssh-agent)",
@@ -85,11 +96,22 @@ final class ServerConfig {
   private final @Nullable String redisUrl;
   private final Duration demoLatency;
   private final int maxConcurrentCalls;
+  private final ModelTimeouts modelTimeouts;
   private final ZenAgentOptions agentOptions;
   private final @Nullable Path cliClientsConfigPath;
   private final @Nullable Path sshIdentity;
   private final @Nullable Path sshKnownHosts;
   private final @Nullable Path sshAgentSocket;
+
+  /**
+   * How long model calls may take.
+   *
+   * @param connect opening a connection to the endpoint
+   * @param firstByte until the endpoint starts answering
+   * @param idle a pause within an answer
+   * @param call a whole call, every attempt included
+   */
+  record ModelTimeouts(Duration connect, Duration firstByte, Duration idle, Duration call) {}
 
   private final HttpConfig http;
 
@@ -108,6 +130,7 @@ final class ServerConfig {
     this.redisUrl = p.redisUrl;
     this.demoLatency = p.demoLatency;
     this.maxConcurrentCalls = p.maxConcurrentCalls;
+    this.modelTimeouts = p.modelTimeouts;
     this.agentOptions = p.agentOptions;
     this.cliClientsConfigPath = p.path(CLI_CLIENTS_CONFIG_PATH);
     this.sshIdentity = p.path(ZEN_SSH_IDENTITY);
@@ -207,6 +230,11 @@ final class ServerConfig {
     return maxConcurrentCalls;
   }
 
+  /** ZEN_CONNECT_TIMEOUT_SECONDS, ZEN_FIRST_BYTE_TIMEOUT_SECONDS, ZEN_IDLE_TIMEOUT_SECONDS, ZEN_CALL_TIMEOUT_SECONDS. */
+  ModelTimeouts modelTimeouts() {
+    return modelTimeouts;
+  }
+
   /** The agent's options from DEFAULT_MODEL, DISABLED_TOOLS and the conversation limits, checked. */
   ZenAgentOptions agentOptions() {
     return agentOptions;
@@ -219,7 +247,8 @@ final class ServerConfig {
         + (endpoint.apiKey() == null ? ", no key" : ", key set") + ")") + ", defaultModel=" + defaultModel
         + ", disabledTools=" + disabledTools + ", conversationTimeout=" + conversationTimeout
         + ", maxConversationTurns=" + maxConversationTurns + ", logLevel=" + logLevel
-        + ", checkpoints=" + (redisUrl == null ? "memory" : "redis") + ", maxConcurrentCalls=" + maxConcurrentCalls + "]";
+        + ", checkpoints=" + (redisUrl == null ? "memory" : "redis") + ", maxConcurrentCalls=" + maxConcurrentCalls
+        + ", " + modelTimeouts + "]";
   }
 
   private static final class Parser {
@@ -237,6 +266,8 @@ final class ServerConfig {
     @Nullable String redisUrl;
     Duration demoLatency = DEFAULT_DEMO_LATENCY;
     int maxConcurrentCalls;
+    ModelTimeouts modelTimeouts = new ModelTimeouts(DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_BYTE_TIMEOUT,
+        DEFAULT_IDLE_TIMEOUT, DEFAULT_CALL_TIMEOUT);
     ZenAgentOptions agentOptions;
 
     /** A path variable; blank counts as unset. */
@@ -283,6 +314,11 @@ final class ServerConfig {
       Integer concurrent = integer(ZEN_MAX_CONCURRENT_CALLS, 1, 100_000, "model calls at once");
       maxConcurrentCalls = concurrent != null ? concurrent
           : demo ? DEFAULT_DEMO_MAX_CONCURRENT_CALLS : DEFAULT_MAX_CONCURRENT_CALLS;
+      modelTimeouts = new ModelTimeouts(
+          seconds(ZEN_CONNECT_TIMEOUT_SECONDS, DEFAULT_CONNECT_TIMEOUT),
+          seconds(ZEN_FIRST_BYTE_TIMEOUT_SECONDS, DEFAULT_FIRST_BYTE_TIMEOUT),
+          seconds(ZEN_IDLE_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT),
+          seconds(ZEN_CALL_TIMEOUT_SECONDS, DEFAULT_CALL_TIMEOUT));
       agentOptions = agentOptions();
     }
 
@@ -384,17 +420,50 @@ final class ServerConfig {
     }
 
     private static String httpUrl(String name, String value) {
+      URI uri = null;
       try {
-        URI uri = new URI(value);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-          return value;
-        }
+        uri = new URI(value);
       } catch (URISyntaxException e) {
         // reported below
       }
-      throw new ConfigurationException(name + "='" + value + "' is not an http(s) URL; set it to the API root, "
-          + "for example http://localhost:4000/v1 (LiteLLM) or http://localhost:11434/v1 (Ollama)");
+      if (uri != null && uri.getRawUserInfo() != null || !redacted(value).equals(value)) {
+        // Refused rather than sent as basic auth: OpenAI-compatible endpoints take a bearer key, and
+        // this URL is printed at start and in errors; the password must not be.
+        throw new ConfigurationException(name + "='" + redacted(value) + "' carries a user name and password; "
+            + "remove them from the URL and put the endpoint's key in " + CUSTOM_API_KEY
+            + " (sent as a bearer token)");
+      }
+      String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (uri != null && (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+        return value;
+      }
+      throw new ConfigurationException(name + "='" + redacted(value) + "' is not an http(s) URL; set it to the API "
+          + "root, for example http://localhost:4000/v1 (LiteLLM) or http://localhost:11434/v1 (Ollama)");
+    }
+
+    /** {@code url} with any {@code user:password@} replaced by {@code ***@}, even if it does not parse. */
+    static String redacted(String url) {
+      int schemeEnd = url.indexOf("://");
+      if (schemeEnd < 0) {
+        return url;
+      }
+      int start = schemeEnd + 3;
+      int end = url.length();
+      for (int i = start; i < url.length(); i++) {
+        char c = url.charAt(i);
+        if (c == '/' || c == '?' || c == '#') {
+          end = i;
+          break;
+        }
+      }
+      int at = url.lastIndexOf('@', end - 1);
+      return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
+    }
+
+    /** A whole number of seconds from 1 to a day, or {@code fallback} when unset. */
+    private Duration seconds(String name, Duration fallback) {
+      Integer value = integer(name, 1, 86_400, "seconds");
+      return value == null ? fallback : Duration.ofSeconds(value);
     }
 
     private @Nullable Duration hours(String name) {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code CUSTOM_MODEL_NAME}, {@code OPENAI_API_KEY}, {@code OPENROUTER_API_KEY},
  * {@code DEFAULT_MODEL}, {@code DISABLED_TOOLS}, {@code CONVERSATION_TIMEOUT_HOURS},
  * {@code MAX_CONVERSATION_TURNS}, {@code LOG_LEVEL}, {@code REDIS_URL},
- * {@code ZEN_MAX_CONCURRENT_CALLS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
+ * {@code ZEN_MAX_CONCURRENT_CALLS}, the model-call timeouts {@code ZEN_CONNECT_TIMEOUT_SECONDS},
+ * {@code ZEN_FIRST_BYTE_TIMEOUT_SECONDS}, {@code ZEN_IDLE_TIMEOUT_SECONDS} and
+ * {@code ZEN_CALL_TIMEOUT_SECONDS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
  * module README describes each. A bad value stops the server before it reads anything, with exit
  * status 2 and a line on stderr naming the variable.
  *
@@ -41,6 +43,10 @@ public final class ZenMcpServer {
   static final int EXIT_CONFIGURATION = 2;
   /** Exit status when starting failed for another reason. */
   static final int EXIT_FAILURE = 1;
+  /** How long an idle pooled connection to the model endpoint stays open. */
+  static final int IDLE_CONNECTION_SECONDS = 30;
+  /** How many idle pooled connections to the model endpoint stay open at most. */
+  static final int IDLE_CONNECTIONS = 32;
 
   private ZenMcpServer() {}
 
@@ -49,6 +55,7 @@ public final class ZenMcpServer {
     // methods called without an executor (libraries below us do) then start a thread per task.
     setIfAbsent("java.util.concurrent.ForkJoinPool.common.parallelism",
         String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    boundIdleConnections();
     OutputStream protocol = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
     boolean interactive = System.console() != null;
@@ -175,6 +182,18 @@ public final class ZenMcpServer {
   static String version() {
     String version = ZenMcpServer.class.getPackage().getImplementationVersion();
     return version == null ? "dev" : version;
+  }
+
+  /**
+   * The JDK HTTP client's connection pool, read once when the first client is built: on JDK 17 it
+   * keeps every idle connection for 20 minutes, and any number of them, so a burst of concurrent
+   * model calls (the demo allows a thousand) left one socket per call open long after it ended.
+   * Idle connections now close after {@value #IDLE_CONNECTION_SECONDS} s (JDK 21's default), and
+   * at most {@value #IDLE_CONNECTIONS} wait in the pool; the ones beyond are closed when released.
+   */
+  static void boundIdleConnections() {
+    setIfAbsent("jdk.httpclient.keepalive.timeout", String.valueOf(IDLE_CONNECTION_SECONDS));
+    setIfAbsent("jdk.httpclient.connectionPoolSize", String.valueOf(IDLE_CONNECTIONS));
   }
 
   /** slf4j-simple reads its settings once, when the first logger is made: set them before that. */

@@ -15,6 +15,7 @@ import dev.zen.agent.ZenAgentOptions;
 import dev.zen.gateway.GatewayResilience;
 import dev.zen.gateway.ModelRegistry;
 import dev.zen.gateway.ModelSpec;
+import dev.zen.gateway.SettingNames;
 import dev.zen.gateway.langchain4j.OpenAiCompatibleGateway;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.CheckpointStoreProvider;
@@ -66,7 +67,14 @@ final class ZenRuntime implements AutoCloseable {
         LOG.error("the model gateway could not be started; tool calls will fail", failure);
       }
     });
-    ModelGateway gateway = GatewayResilience.builder().maxConcurrentCalls(config.maxConcurrentCalls()).build()
+    ServerConfig.ModelTimeouts timeouts = config.modelTimeouts();
+    // One attempt may use the whole call's time: a slow reasoning model is not cut to retry it.
+    ModelGateway gateway = GatewayResilience.builder()
+        .maxConcurrentCalls(config.maxConcurrentCalls())
+        .timeout(timeouts.call())
+        .deadline(timeouts.call())
+        .settingNames(settingNames(config))
+        .build()
         .applyTo(new DeferredGateway(building));
     if (config.demo()) {
       endpointDescription = "demo endpoint on loopback (replies after " + config.demoLatency().toMillis() + " ms)";
@@ -160,7 +168,35 @@ final class ZenRuntime implements AutoCloseable {
       baseUrl = endpoint.baseUrl();
       apiKey = endpoint.apiKey();
     }
-    return own(OpenAiCompatibleGateway.builder(baseUrl).apiKey(apiKey).executor(executor).build());
+    ServerConfig.ModelTimeouts timeouts = config.modelTimeouts();
+    return own(OpenAiCompatibleGateway.builder(baseUrl).apiKey(apiKey).executor(executor)
+        .connectTimeout(timeouts.connect())
+        .firstByteTimeout(timeouts.firstByte())
+        .idleTimeout(timeouts.idle())
+        .settingNames(settingNames(config))
+        .build());
+  }
+
+  /**
+   * How the gateway's messages name what fixes them: this server's environment variables, not the
+   * Java builders behind them. Settings the server does not expose are left out of the advice.
+   */
+  static SettingNames settingNames(ServerConfig config) {
+    String keyVariable = config.endpoint().map(ServerConfig.Endpoint::source)
+        .map(source -> source.equals(ServerConfig.CUSTOM_API_URL) ? ServerConfig.CUSTOM_API_KEY : source)
+        .orElse(ServerConfig.CUSTOM_API_KEY);
+    return SettingNames.builder()
+        .name(SettingNames.Setting.BASE_URL, ServerConfig.CUSTOM_API_URL)
+        .name(SettingNames.Setting.API_KEY, keyVariable)
+        .name(SettingNames.Setting.CONNECT_TIMEOUT, ServerConfig.ZEN_CONNECT_TIMEOUT_SECONDS)
+        .name(SettingNames.Setting.FIRST_BYTE_TIMEOUT, ServerConfig.ZEN_FIRST_BYTE_TIMEOUT_SECONDS)
+        .name(SettingNames.Setting.IDLE_TIMEOUT, ServerConfig.ZEN_IDLE_TIMEOUT_SECONDS)
+        .name(SettingNames.Setting.ATTEMPT_TIMEOUT, ServerConfig.ZEN_CALL_TIMEOUT_SECONDS)
+        .name(SettingNames.Setting.CALL_DEADLINE, ServerConfig.ZEN_CALL_TIMEOUT_SECONDS)
+        .name(SettingNames.Setting.MAX_CONCURRENT_CALLS, ServerConfig.ZEN_MAX_CONCURRENT_CALLS)
+        .unavailable(SettingNames.Setting.SAME_ORIGIN_REDIRECTS)
+        .unavailable(SettingNames.Setting.MAX_WAIT_FOR_PERMIT)
+        .build();
   }
 
   /**

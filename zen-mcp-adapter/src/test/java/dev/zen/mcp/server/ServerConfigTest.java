@@ -91,12 +91,33 @@ class ServerConfigTest {
       "DISABLED_TOOLS|version|DISABLED_TOOLS: tool 'version' cannot be disabled",
       "ENABLED_TOOLS|chat,review|ENABLED_TOOLS: cannot enable unknown tool 'review'",
       "ZEN_MAX_CONCURRENT_CALLS|0|ZEN_MAX_CONCURRENT_CALLS=0 is out of range",
+      "ZEN_FIRST_BYTE_TIMEOUT_SECONDS|5m|ZEN_FIRST_BYTE_TIMEOUT_SECONDS='5m' is not a whole number of seconds",
+      "ZEN_CALL_TIMEOUT_SECONDS|0|ZEN_CALL_TIMEOUT_SECONDS=0 is out of range",
+      "CUSTOM_API_URL|http://user:pw@host:4000/v1|CUSTOM_API_URL='http://***@host:4000/v1' carries a user name and password",
+      "CUSTOM_API_URL|http://user:p@w@ho st/v1|CUSTOM_API_URL='http://***@ho st/v1' carries a user name and password",
   })
   void a_bad_value_fails_with_a_message_naming_the_variable(String name, String value, String message) {
     assertThatThrownBy(() -> parse("OPENAI_API_KEY", "sk-1", name, value))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith(message)
         .hasMessageNotContaining("pw@");
+  }
+
+  @Test
+  void model_call_timeouts_default_for_slow_reasoning_models_and_are_read_in_seconds() {
+    assertThat(parse("OPENAI_API_KEY", "sk-1").modelTimeouts()).isEqualTo(new ServerConfig.ModelTimeouts(
+        Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(15)));
+    assertThat(parse("OPENAI_API_KEY", "sk-1", "ZEN_CONNECT_TIMEOUT_SECONDS", "3", "ZEN_FIRST_BYTE_TIMEOUT_SECONDS",
+        "600", "ZEN_IDLE_TIMEOUT_SECONDS", "45", "ZEN_CALL_TIMEOUT_SECONDS", "1800").modelTimeouts())
+        .isEqualTo(new ServerConfig.ModelTimeouts(Duration.ofSeconds(3), Duration.ofMinutes(10),
+            Duration.ofSeconds(45), Duration.ofMinutes(30)));
+  }
+
+  @Test
+  void a_password_in_the_custom_url_is_refused_with_advice_and_never_repeated() {
+    assertThatThrownBy(() -> parse("CUSTOM_API_URL", "https://alice:s3cret@litellm.example/v1"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("CUSTOM_API_KEY").hasMessageNotContaining("s3cret").hasMessageNotContaining("alice");
   }
 
   @Test

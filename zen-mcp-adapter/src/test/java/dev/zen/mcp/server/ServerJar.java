@@ -31,6 +31,8 @@ final class ServerJar {
       ServerConfig.MAX_CONVERSATION_TURNS, ServerConfig.LOG_LEVEL, ServerConfig.REDIS_URL,
       ServerConfig.ZEN_DEMO_LATENCY_MS, ServerConfig.ZEN_MAX_CONCURRENT_CALLS, ServerConfig.CLI_CLIENTS_CONFIG_PATH,
       ServerConfig.ZEN_SSH_IDENTITY, ServerConfig.ZEN_SSH_KNOWN_HOSTS, ServerConfig.SSH_AUTH_SOCK,
+      ServerConfig.ZEN_CONNECT_TIMEOUT_SECONDS, ServerConfig.ZEN_FIRST_BYTE_TIMEOUT_SECONDS,
+      ServerConfig.ZEN_IDLE_TIMEOUT_SECONDS, ServerConfig.ZEN_CALL_TIMEOUT_SECONDS,
       "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
   private ServerJar() {}

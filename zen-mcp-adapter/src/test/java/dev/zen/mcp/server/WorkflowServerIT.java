@@ -157,7 +157,8 @@ class WorkflowServerIT {
     CallToolResult retried = call(client, "thinkdeep", last);
 
     assertThat(failed.isError()).isTrue();
-    assertThat(text(failed)).contains("The expert model 'gpt-5' failed").contains("send the final step again");
+    assertThat(text(failed)).contains("The expert model 'gpt-5' failed").contains("The thinkdeep workflow is unchanged")
+        .contains("will not help");
     assertThat(retried.isError()).as(text(retried)).isFalse();
     assertThat(structured(retried)).containsEntry("status", "thinking_complete");
     assertThat(fake.chatRequests()).hasSize(2);
