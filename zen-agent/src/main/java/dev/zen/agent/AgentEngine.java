@@ -107,6 +107,7 @@ final class AgentEngine implements AutoCloseable {
     String threadId = continuation != null ? continuation : UUID.randomUUID().toString();
     Call call = new Call(tool, args, threadId, continuation != null,
         new Progress(request.progressListener().orElse(null)), services);
+    call.principal = request.principal().orElse(null);
     CompletableFuture<ToolResult> result = new CompletableFuture<>();
     active.add(result);
     result.whenComplete((value, error) -> {

@@ -62,6 +62,15 @@ final class Call implements ToolContext {
   volatile @Nullable ToolResult result;
   /** Set when the call found its thread expired: the runner deletes it before answering. */
   volatile boolean deleteThread;
+  /**
+   * Set when the supervisor refused the call's thread (unknown, expired, at its turn cap): the
+   * answer then offers no continuation_id, since the error says to drop it.
+   */
+  volatile boolean threadRefused;
+  /** Who makes the call ({@link ToolCall#principal()}); a thread keeps its starter as owner. */
+  volatile @Nullable String principal;
+  /** The owner of the thread the call continues, as its metadata says (null: none). */
+  volatile @Nullable String threadOwner;
   volatile List<ContentPart.Image> images = List.of();
   /** What this call's model calls consumed, by model. */
   final UsageLedger usage = new UsageLedger();

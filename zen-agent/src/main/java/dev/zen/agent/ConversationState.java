@@ -34,6 +34,7 @@ final class ConversationState {
   private static final String CREATED_AT = "created_at";
   private static final String UPDATED_AT = "updated_at";
   private static final String LAST_TOOL = "last_tool";
+  private static final String OWNER = "owner";
   private static final String USAGE = "usage";
 
   private ConversationState() {}
@@ -109,12 +110,19 @@ final class ConversationState {
     return map;
   }
 
-  /** The {@value #META} value after a call of {@code tool} at {@code now} that consumed {@code usage}. */
-  static Map<String, Object> meta(Conversation before, String tool, Instant now, Map<String, Usage> usage) {
+  /**
+   * The {@value #META} value after a call of {@code tool} at {@code now} that consumed
+   * {@code usage}, by {@code owner} (null: nobody in particular).
+   */
+  static Map<String, Object> meta(Conversation before, String tool, Instant now, Map<String, Usage> usage,
+      @Nullable String owner) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put(CREATED_AT, before.createdAt().orElse(now).toEpochMilli());
     meta.put(UPDATED_AT, now.toEpochMilli());
     meta.put(LAST_TOOL, tool);
+    if (owner != null) {
+      meta.put(OWNER, owner);
+    }
     Map<String, Usage> totals = new java.util.TreeMap<>(before.usage());
     usage.forEach((model, more) -> totals.merge(model, more, Usage::plus));
     if (!totals.isEmpty()) {
@@ -123,6 +131,11 @@ final class ConversationState {
       meta.put(USAGE, encoded);
     }
     return meta;
+  }
+
+  /** The principal that started the thread, from its {@value #META} value; null when none was told. */
+  static @Nullable String owner(@Nullable Object metaValue) {
+    return metaValue instanceof Map<?, ?> meta && meta.get(OWNER) instanceof String owner ? owner : null;
   }
 
   /** The part of the history that fits a budget, as chat messages, oldest first. */

@@ -238,7 +238,9 @@ final class ConversationWrite {
       // The thread's meta as it is now (its start, its running usage totals), moved on by this call.
       Conversation current = ConversationState.read(call.threadId, true, null, now.get(ConversationState.META));
       Instant at = ConversationState.read(call.threadId, true, null, ourMeta).updatedAt().orElse(ours.createdAt());
-      state.put(ConversationState.META, ConversationState.meta(current, call.tool.name(), at, call.usage.snapshot()));
+      String owner = ConversationState.owner(now.get(ConversationState.META));
+      state.put(ConversationState.META, ConversationState.meta(current, call.tool.name(), at, call.usage.snapshot(),
+          owner != null ? owner : call.principal));
     }
     Checkpoint before = base;
     Map<?, ?> baseTools = before != null && before.state().get(AgentFlow.TOOL_STATE) instanceof Map<?, ?> m ? m : Map.of();

@@ -33,7 +33,7 @@ final class Responder implements AgentFlow.Stage {
     }
     Conversation conversation = call.conversation;
     boolean store = call.persistent && outcome.remembered();
-    boolean continuable = call.persistent && (store || call.continued);
+    boolean continuable = call.persistent && !call.threadRefused && (store || call.continued);
     Map<String, Object> structured = new LinkedHashMap<>();
     structured.put("status", outcome.status());
     structured.put("content", outcome.structuredText());
@@ -63,8 +63,15 @@ final class Responder implements AgentFlow.Stage {
       int left = Math.max(0, services.options().maxConversationTurns() - used);
       structured.put("continuation_id", call.threadId);
       structured.put("turns_left", left);
-      text.append("\n\n---\ncontinuation_id: ").append(call.threadId).append(" (pass it as continuation_id to "
-          + "continue this conversation with any Zen tool; ").append(left).append(" turns left)");
+      text.append("\n\n---\ncontinuation_id: ").append(call.threadId);
+      if (left >= 2) {
+        text.append(" (pass it as continuation_id to continue this conversation with any Zen tool; ").append(left)
+            .append(" turns left)");
+      } else {
+        // A call stores two turns: one left is none. The next call would be refused, so say so now.
+        text.append(" (this conversation has reached its limit of ").append(services.options().maxConversationTurns())
+            .append(" turns: to go on, call without continuation_id and summarize it in the prompt)");
+      }
     }
     if (store) {
       Instant now = services.clock().instant();
@@ -74,7 +81,7 @@ final class Responder implements AgentFlow.Stage {
               files.requested(), call.args.strings("images"), null, now))),
           marked(call, ConversationState.write(new ConversationTurn(ConversationTurn.Role.ASSISTANT, tool,
               outcome.content(), List.of(), List.of(), outcome.model().orElse(null), now)))));
-      update.put(ConversationState.META, ConversationState.meta(conversation, tool, now, consumed));
+      update.put(ConversationState.META, ConversationState.meta(conversation, tool, now, consumed, call.principal));
       outcome.state().ifPresent(kept -> update.put(AgentFlow.TOOL_STATE, Map.of(tool, kept)));
     } else {
       node.skipExitCheckpoint();

@@ -9,6 +9,7 @@ import dev.zen.graph.NodeContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +31,7 @@ final class Supervisor implements AgentFlow.Stage {
       Conversation conversation = ConversationState.read(call.threadId, call.continued,
           state.value(ConversationState.TURNS).orElse(null), state.value(ConversationState.META).orElse(null));
       call.conversation = conversation;
+      call.threadOwner = ConversationState.owner(state.value(ConversationState.META).orElse(null));
       if (state.value(AgentFlow.TOOL_STATE).orElse(null) instanceof Map<?, ?> all
           && all.get(call.tool.name()) instanceof Map<?, ?> own) {
         @SuppressWarnings("unchecked")
@@ -41,11 +43,13 @@ final class Supervisor implements AgentFlow.Stage {
         if (problem != null) {
           // Nothing of this call is worth storing, and an unknown id must not become a thread.
           node.skipExitCheckpoint();
+          call.threadRefused = true;
           return done(finish(call, ToolOutcome.error(problem)));
         }
       }
       int max = options.maxConversationTurns();
       if (conversation.turns().size() + 2 > max) {
+        call.threadRefused = true;
         return done(finish(call, ToolOutcome.error("This conversation has reached its limit of " + max
             + " turns. Call the tool again without continuation_id to start a new conversation, and summarize in "
             + "the prompt what the model needs from this one.")));
@@ -73,7 +77,8 @@ final class Supervisor implements AgentFlow.Stage {
   /** Why a continuation cannot be used (unknown, expired), or null when it can. */
   private String threadProblem(Call call, Conversation conversation) {
     Instant updatedAt = conversation.updatedAt().orElse(null);
-    if (updatedAt == null || conversation.turns().isEmpty()) {
+    // Another principal's thread is answered exactly as an unknown one: no oracle for its ids.
+    if (updatedAt == null || conversation.turns().isEmpty() || !Objects.equals(call.threadOwner, call.principal)) {
       return "continuation_id '" + call.threadId + "' was not found: the conversation never existed, "
           + "expired or was deleted. Call the tool again without continuation_id to start a new conversation, "
           + "and include in the prompt the context the model needs.";

@@ -17,11 +17,13 @@ public final class ToolCall {
   private final String tool;
   private final Map<String, @Nullable Object> arguments;
   private final @Nullable Consumer<ToolProgress> progressListener;
+  private final @Nullable String principal;
 
   private ToolCall(Builder builder) {
     this.tool = builder.tool;
     this.arguments = Collections.unmodifiableMap(new LinkedHashMap<>(builder.arguments));
     this.progressListener = builder.progressListener;
+    this.principal = builder.principal;
   }
 
   /** A call of {@code tool} with {@code arguments} and no progress listener. */
@@ -46,6 +48,16 @@ public final class ToolCall {
     return Optional.ofNullable(progressListener);
   }
 
+  /**
+   * Who makes the call, as the protocol authenticated them (an HTTP token's name); empty for a
+   * caller that is not told apart (stdio, an embedding application). A conversation belongs to
+   * the principal that started it: another principal's {@code continuation_id} is answered as
+   * not found, exactly like an unknown one.
+   */
+  public Optional<String> principal() {
+    return Optional.ofNullable(principal);
+  }
+
   @Override
   public String toString() {
     return "ToolCall[" + tool + ", arguments=" + arguments.keySet() + "]";
@@ -56,6 +68,7 @@ public final class ToolCall {
     private final String tool;
     private final Map<String, @Nullable Object> arguments = new LinkedHashMap<>();
     private @Nullable Consumer<ToolProgress> progressListener;
+    private @Nullable String principal;
 
     private Builder(String tool) {
       Objects.requireNonNull(tool, "tool");
@@ -82,6 +95,15 @@ public final class ToolCall {
      */
     public Builder progressListener(Consumer<ToolProgress> progressListener) {
       this.progressListener = Objects.requireNonNull(progressListener, "progressListener");
+      return this;
+    }
+
+    /** Who makes the call (see {@link ToolCall#principal()}); not blank. */
+    public Builder principal(String principal) {
+      if (Objects.requireNonNull(principal, "principal").isBlank()) {
+        throw new IllegalArgumentException("principal must not be blank");
+      }
+      this.principal = principal;
       return this;
     }
 

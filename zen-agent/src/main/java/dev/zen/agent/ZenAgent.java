@@ -56,6 +56,7 @@ public final class ZenAgent implements AutoCloseable {
   private final List<ToolSpec> specs;
   private final ZenAgentOptions options;
   private final UsageLedger usage = new UsageLedger();
+  private final ConversationIndex conversations;
 
   private ZenAgent(Builder builder, Map<String, ZenTool> offered) {
     this.options = builder.options;
@@ -71,6 +72,7 @@ public final class ZenAgent implements AutoCloseable {
         new FileLoader(rules, builder.executor, options.maxFileBytes()), new ImageLoader(rules, builder.executor),
         builder.commands != null ? builder.commands : RemoteExecutor.local(builder.executor), usage, info);
     this.engine = new AgentEngine(services, offered.values());
+    this.conversations = new ConversationIndex(store, builder.clock, options.conversationTimeout());
   }
 
   public static Builder builder() {
@@ -102,6 +104,27 @@ public final class ZenAgent implements AutoCloseable {
    */
   public Map<String, Usage> usage() {
     return usage.snapshot();
+  }
+
+  /**
+   * The live conversations {@code owner} started ({@link ToolCall#principal()}; null: those
+   * started without a principal), most recently active first, at most {@code limit}. Nobody sees
+   * another owner's conversations.
+   */
+  public CompletableFuture<List<ConversationSummary>> conversations(@Nullable String owner, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+    }
+    return conversations.list(owner, limit);
+  }
+
+  /**
+   * Deletes one of {@code owner}'s conversations; false when there is no such conversation of
+   * theirs (unknown, expired, or another owner's: the three are not told apart).
+   */
+  public CompletableFuture<Boolean> deleteConversation(@Nullable String owner, String continuationId) {
+    Objects.requireNonNull(continuationId, "continuationId");
+    return conversations.delete(owner, continuationId);
   }
 
   /** The offered tool with this name. */

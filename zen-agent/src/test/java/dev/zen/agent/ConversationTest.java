@@ -144,6 +144,89 @@ class ConversationTest {
   }
 
   @Test
+  void another_principals_continuation_id_is_not_found_exactly_like_an_unknown_one() {
+    try (ZenAgent agent = Agents.builder(gateway, store).build()) {
+      ToolResult alice = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "alice's secret plan"))
+          .principal("alice").build()).join();
+      String thread = alice.continuationId();
+      String unknown = "00000000-0000-4000-8000-000000000000";
+
+      ToolResult bob = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "go on", "continuation_id", thread))
+          .principal("bob").build()).join();
+      ToolResult bobUnknown = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "go on",
+          "continuation_id", unknown)).principal("bob").build()).join();
+      ToolResult anonymous = Agents.call(agent, "chat", Map.of("prompt", "go on", "continuation_id", thread));
+
+      assertThat(bob.isError()).isTrue();
+      assertThat(bob.text()).isEqualTo(bobUnknown.text().replace(unknown, thread));
+      assertThat(bob.structuredContent().keySet()).isEqualTo(bobUnknown.structuredContent().keySet());
+      assertThat(bob.structuredContent().get("content")).isEqualTo(bob.text());
+      assertThat(anonymous.text()).isEqualTo(bob.text());
+      assertThat(gateway.requests).as("no model saw alice's thread for bob").hasSize(1);
+
+      ToolResult again = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "go on", "continuation_id",
+          thread)).principal("alice").build()).join();
+      assertThat(again.isError()).isFalse();
+      assertThat(GatewayDouble.allText(gateway.requests.get(1))).contains("alice's secret plan");
+    }
+  }
+
+  @Test
+  void each_principal_lists_and_deletes_only_its_own_conversations() {
+    try (ZenAgent agent = Agents.builder(gateway, store).build()) {
+      String first = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "alice one"))
+          .principal("alice").build()).join().continuationId();
+      String second = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "alice two\n  spread out"))
+          .principal("alice").build()).join().continuationId();
+      String bobs = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "bob's"))
+          .principal("bob").build()).join().continuationId();
+      agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "more", "continuation_id", first))
+          .principal("alice").build()).join();
+
+      List<ConversationSummary> alice = agent.conversations("alice", 10).join();
+      assertThat(alice).extracting(ConversationSummary::continuationId).containsExactly(first, second);
+      assertThat(alice.get(0).turns()).isEqualTo(4);
+      assertThat(alice.get(0).firstPrompt()).isEqualTo("alice one");
+      assertThat(alice.get(1).firstPrompt()).isEqualTo("alice two spread out");
+      assertThat(alice.get(0).lastTool()).isEqualTo("chat");
+      assertThat(agent.conversations("alice", 1).join()).hasSize(1);
+      assertThat(agent.conversations("bob", 10).join()).extracting(ConversationSummary::continuationId)
+          .containsExactly(bobs);
+      assertThat(agent.conversations(null, 10).join()).isEmpty();
+
+      assertThat(agent.deleteConversation("bob", first).join()).as("not bob's to delete").isFalse();
+      assertThat(agent.conversations("alice", 10).join()).hasSize(2);
+      assertThat(agent.deleteConversation("alice", first).join()).isTrue();
+      assertThat(agent.deleteConversation("alice", first).join()).isFalse();
+      ToolResult gone = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "again", "continuation_id",
+          first)).principal("alice").build()).join();
+      assertThat(gone.text()).contains("was not found");
+    }
+  }
+
+  @Test
+  void no_answer_offers_a_continuation_id_that_the_next_call_would_refuse() {
+    try (ZenAgent agent = Agents.builder(gateway, store)
+        .options(ZenAgentOptions.builder().maxConversationTurns(4).build()).build()) {
+      ToolResult first = Agents.call(agent, "chat", Map.of("prompt", "1"));
+      assertThat(first.text()).contains("pass it as continuation_id");
+      ToolResult last = Agents.call(agent, "chat", Map.of("prompt", "2", "continuation_id", first.continuationId()));
+      assertThat(last.text()).doesNotContain("pass it as continuation_id").contains("reached its limit of 4 turns");
+
+      ToolResult refused = Agents.call(agent, "chat", Map.of("prompt", "3", "continuation_id", first.continuationId()));
+      assertThat(refused.text()).contains("without continuation_id").doesNotContain("pass it as continuation_id");
+      assertThat(refused.structuredContent()).doesNotContainKey("continuation_id");
+      assertThat(refused.continuationId()).isNull();
+
+      ToolResult unknown = Agents.call(agent, "chat", Map.of("prompt", "4", "continuation_id",
+          "00000000-0000-4000-8000-000000000000"));
+      assertThat(unknown.isError()).isTrue();
+      assertThat(unknown.text()).contains("was not found").doesNotContain("pass it as continuation_id");
+      assertThat(unknown.structuredContent()).doesNotContainKey("continuation_id");
+    }
+  }
+
+  @Test
   void history_is_rebuilt_newest_first_within_the_token_budget() {
     String bulky = "x".repeat(8_000);
     gateway.answer = request -> CompletableFuture.completedFuture(bulky);

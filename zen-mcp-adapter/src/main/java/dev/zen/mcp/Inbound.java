@@ -1,9 +1,15 @@
 package dev.zen.mcp;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,6 +99,42 @@ sealed interface Inbound {
     }
     if (idNode.isIntegralNumber() && idNode.canConvertToLong()) {
       return idNode.canConvertToInt() ? (Object) idNode.intValue() : (Object) idNode.longValue();
+    }
+    return null;
+  }
+
+  /** A top-level {@code "id"} that is the last member of the object: {@code ,"id":7}} at the very end. */
+  Pattern TRAILING_ID = Pattern.compile("\"id\"\\s*:\\s*(-?\\d+|\"(?:[^\"\\\\]|\\\\.)*\")\\s*}\\s*$");
+
+  /**
+   * The id of a message too long to parse, from its two ends: a top-level {@code "id"} read by a
+   * streaming parser from the head (members before it are skipped without being built), else one
+   * that closes the object at the tail. {@code null} when neither end shows one; JSON-RPC then
+   * answers with a null id.
+   */
+  static @Nullable Object idOfTruncated(ObjectMapper json, String head, String tail) {
+    try (JsonParser parser = json.getFactory().createParser(head)) {
+      if (parser.nextToken() == JsonToken.START_OBJECT) {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if ("id".equals(name)) {
+            return value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT ? id(json.readTree(parser))
+                : null;
+          }
+          parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      // The head ends inside the bulk of the message: the id, if any, comes after it.
+    }
+    Matcher trailing = TRAILING_ID.matcher(tail);
+    if (trailing.find()) {
+      try {
+        return id(json.readTree(trailing.group(1)));
+      } catch (IOException e) {
+        return null;
+      }
     }
     return null;
   }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * fills the pipe and would otherwise block whichever thread happened to answer. Serialising here
  * also keeps large tool results off those threads. The stream is flushed whenever the queue runs
  * empty, so a burst of answers costs one flush, a lone answer goes out at once.
+ *
+ * <p>The queue itself never refuses or drops an answer: the transport bounds it by pausing its
+ * reader on {@link #queued()}, and is told through {@code onWritten} when messages went out.
  */
 final class LineWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LineWriter.class);
@@ -29,10 +33,13 @@ final class LineWriter {
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final Thread thread;
+  private final Runnable onWritten;
+  private final AtomicInteger queued = new AtomicInteger();
   private volatile boolean closed;
 
-  LineWriter(ObjectMapper json, OutputStream out) {
+  LineWriter(ObjectMapper json, OutputStream out, Runnable onWritten) {
     this.json = json;
+    this.onWritten = onWritten;
     this.out = new BufferedOutputStream(out, 64 * 1024);
     this.thread = new Thread(this::run, "zen-mcp-stdout");
     thread.setDaemon(true);
@@ -48,7 +55,13 @@ final class LineWriter {
       LOG.debug("stdout is closed; dropping {}", message.getClass().getSimpleName());
       return;
     }
+    queued.incrementAndGet();
     queue.add(message);
+  }
+
+  /** Messages waiting to be written. */
+  int queued() {
+    return queued.get();
   }
 
   /** Completes when the writer stopped: after {@link #close}, or when stdout broke. */
@@ -87,14 +100,15 @@ final class LineWriter {
           break;
         }
         byte[] line = serialize(message);
-        if (line == null) {
-          continue;
+        if (line != null) {
+          out.write(line);
+          out.write('\n');
+          if (queue.isEmpty()) {
+            out.flush();
+          }
         }
-        out.write(line);
-        out.write('\n');
-        if (queue.isEmpty()) {
-          out.flush();
-        }
+        queued.decrementAndGet();
+        onWritten.run();
       }
       out.flush();
     } catch (IOException e) {
@@ -108,6 +122,8 @@ final class LineWriter {
       closed = true;
     } finally {
       queue.clear();
+      queued.set(0);
+      onWritten.run();
       finished.complete(null);
     }
   }

@@ -100,6 +100,20 @@ public final class McpAdapter {
     return serveStdio(System.in, protocol);
   }
 
+  /**
+   * Serves MCP's Streamable HTTP transport (2025-11-25) in an embedded Jetty 12, starting at once;
+   * see {@link McpHttpServer}. Any number of sessions and clients; with tokens configured each
+   * request needs {@code Authorization: Bearer <token>}, whose name becomes the call's
+   * {@linkplain dev.zen.agent.ToolCall#principal() principal}. Needs {@code jetty-ee10-servlet} on
+   * the class path (an optional dependency of this module; the runnable jar has it).
+   *
+   * @throws IllegalStateException when the address cannot be bound
+   */
+  public McpHttpServer serveHttp(HttpOptions options) {
+    Objects.requireNonNull(options, "options");
+    return McpHttpServer.start(host, identity, options);
+  }
+
   @Override
   public String toString() {
     return "McpAdapter[" + identity.name() + " " + identity.version() + ", " + host + "]";

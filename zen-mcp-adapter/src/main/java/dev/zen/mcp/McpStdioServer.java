@@ -10,7 +10,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
@@ -21,15 +20,16 @@ import java.util.concurrent.ExecutorService;
  *
  * <p>Only the transport is stdio-specific: {@link #configure} sets up any SDK server around a
  * {@link ToolBridge}, so a Streamable HTTP transport provider gets the same tools, checks and
- * capabilities (its provider must also apply {@link ToolBridge#check} to {@code tools/call}
- * before the SDK session, as {@link StdioTransport} does).
+ * capabilities (its provider must also apply {@link RequestChecks#all} before the SDK session,
+ * as {@link StdioTransport} does).
  */
 final class McpStdioServer implements AutoCloseable {
   private final StdioTransport transport;
   private final McpAsyncServer server;
   private final ExecutorService callExecutor;
 
-  private McpStdioServer(ToolHost host, ServerIdentity identity, InputStream in, OutputStream out) {
+  private McpStdioServer(ToolHost host, ServerIdentity identity, InputStream in, OutputStream out,
+      int maxOutstanding) {
     ObjectMapper json = new ObjectMapper();
     McpJsonMapper mapper = new JacksonMcpJsonMapper(json);
     // Only starts calls (the host returns a future at once), so on JDK 17 a few threads suffice;
@@ -37,13 +37,24 @@ final class McpStdioServer implements AutoCloseable {
     this.callExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-call",
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     ToolBridge bridge = new ToolBridge(host, callExecutor, identity.name());
-    this.transport = new StdioTransport(json, mapper, in, out, Map.of(McpSchema.METHOD_TOOLS_CALL, bridge::check));
+    this.transport = new StdioTransport(json, mapper, in, out, RequestChecks.all(bridge), maxOutstanding);
     this.server = configure(McpServer.async(transport), identity, host, bridge, mapper).build();
   }
 
   /** Starts serving {@code host} on {@code in}/{@code out}. */
   static McpStdioServer start(ToolHost host, ServerIdentity identity, InputStream in, OutputStream out) {
-    return new McpStdioServer(host, identity, in, out);
+    return new McpStdioServer(host, identity, in, out, StdioTransport.DEFAULT_MAX_OUTSTANDING);
+  }
+
+  /** As {@link #start}, pausing stdin at {@code maxOutstanding} requests and queued messages. */
+  static McpStdioServer start(ToolHost host, ServerIdentity identity, InputStream in, OutputStream out,
+      int maxOutstanding) {
+    return new McpStdioServer(host, identity, in, out, maxOutstanding);
+  }
+
+  /** The transport, for tests that watch its queue. */
+  StdioTransport transport() {
+    return transport;
   }
 
   /** Everything about the SDK server that does not depend on the transport. */

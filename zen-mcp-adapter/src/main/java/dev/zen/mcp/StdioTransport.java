@@ -47,7 +47,18 @@ import reactor.core.publisher.Mono;
  *   <li>Each message is subscribed on its own, so any number of requests run at once. (The SDK
  *       pipes messages through one {@code flatMap}, which runs at most 256 at a time.)
  *   <li>Registered {@linkplain RequestCheck checks} may answer a request before the SDK sees it
- *       (the tool bridge names unknown tools, which the SDK reports as {@code invalid_tool_name}).
+ *       (the tool bridge names unknown tools, which the SDK reports as {@code invalid_tool_name};
+ *       {@link RequestChecks} refuses params the SDK's handlers would fail on).
+ *   <li>The lifecycle is enforced here: before {@code initialize} only {@code ping} is answered
+ *       (the SDK holds other requests until {@code notifications/initialized}, which then arrives
+ *       on its own and opens the session without any {@code initialize}); a request between
+ *       {@code initialize} and {@code notifications/initialized} is refused rather than held; a
+ *       second {@code initialize} is refused. Each refusal is {@code -32600} naming what to send.
+ *   <li>Backpressure: the reader stops reading stdin while the requests being handled plus the
+ *       messages waiting for stdout reach {@code maxOutstanding}, and resumes at three quarters.
+ *       A client that stops reading therefore stops being read, and memory stays bounded; no
+ *       answer is ever dropped. Progress and log notifications (advice, not answers) are dropped
+ *       while stdout lags by more than half of that.
  * </ul>
  *
  * <p>Threads: one platform thread reads stdin and subscribes each message (handlers return at
@@ -62,6 +73,11 @@ final class StdioTransport implements McpServerTransportProvider {
   /** Not among the SDK's method constants: the SDK does not handle it. */
   static final String CANCELLED = "notifications/cancelled";
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  /** Requests in flight plus messages queued for stdout at which the reader pauses. */
+  static final int DEFAULT_MAX_OUTSTANDING = 2048;
+
+  /** Where the session is in MCP's lifecycle; only the reader thread changes it. */
+  private enum Phase { NEW, INITIALIZING, READY }
 
   /** A check that may answer a request itself, with an error, before the session handles it. */
   interface RequestCheck {
@@ -78,15 +94,28 @@ final class StdioTransport implements McpServerTransportProvider {
   private final Map<Object, InFlight> inFlight = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final int maxOutstanding;
+  private final Object capacity = new Object();
+  private volatile Phase phase = Phase.NEW;
+  private volatile boolean paused;
   private volatile @Nullable McpServerSession session;
 
   StdioTransport(ObjectMapper json, McpJsonMapper mapper, InputStream in, OutputStream out,
       Map<String, RequestCheck> checks) {
+    this(json, mapper, in, out, checks, DEFAULT_MAX_OUTSTANDING);
+  }
+
+  StdioTransport(ObjectMapper json, McpJsonMapper mapper, InputStream in, OutputStream out,
+      Map<String, RequestCheck> checks, int maxOutstanding) {
+    if (maxOutstanding < 2) {
+      throw new IllegalArgumentException("maxOutstanding must be >= 2, was " + maxOutstanding);
+    }
+    this.maxOutstanding = maxOutstanding;
     this.json = json;
     this.lineReader = json.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     this.mapper = mapper;
     this.in = in;
-    this.writer = new LineWriter(json, out);
+    this.writer = new LineWriter(json, out, this::released);
     this.checks = Map.copyOf(checks);
     // A client that stops reading our stdout is gone: end the session as if stdin had closed.
     writer.finished().thenRun(() -> terminated.complete(null));
@@ -100,6 +129,16 @@ final class StdioTransport implements McpServerTransportProvider {
   /** Requests being handled now (for tests and diagnostics). */
   int inFlight() {
     return inFlight.size();
+  }
+
+  /** Requests being handled plus messages waiting for stdout: what the reader's pause bounds. */
+  int outstanding() {
+    return inFlight.size() + writer.queued();
+  }
+
+  /** Whether the reader is pausing now because stdout lags (for tests and diagnostics). */
+  boolean paused() {
+    return paused;
   }
 
   @Override
@@ -135,7 +174,7 @@ final class StdioTransport implements McpServerTransportProvider {
     LineReader lines = new LineReader(new InputStreamReader(in, StandardCharsets.UTF_8), MAX_LINE_CHARS);
     try {
       LineReader.Line line;
-      while (!closing.get() && (line = lines.next()) != null) {
+      while (!closing.get() && awaitCapacity() && (line = lines.next()) != null) {
         try {
           onLine(line);
         } catch (RuntimeException e) {
@@ -153,10 +192,46 @@ final class StdioTransport implements McpServerTransportProvider {
     }
   }
 
+  /**
+   * Waits while the session has {@code maxOutstanding} requests and queued messages, until it is
+   * down to three quarters of that; false when the session closes meanwhile.
+   */
+  private boolean awaitCapacity() throws IOException {
+    if (outstanding() < maxOutstanding) {
+      return true;
+    }
+    paused = true;
+    LOG.debug("{} requests and answers outstanding: pausing stdin until the client reads", outstanding());
+    int resumeAt = maxOutstanding * 3 / 4;
+    try {
+      synchronized (capacity) {
+        while (!closing.get() && outstanding() > resumeAt) {
+          // Woken by the writer and by finished requests; the timeout only guards a missed wake-up.
+          capacity.wait(100);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the client to read", e);
+    } finally {
+      paused = false;
+    }
+    return !closing.get();
+  }
+
+  /** A message was written or a request finished: a paused reader may go on. */
+  private void released() {
+    if (paused) {
+      synchronized (capacity) {
+        capacity.notifyAll();
+      }
+    }
+  }
+
   private void onLine(LineReader.Line line) {
     if (line.tooLong()) {
-      replyError(null, McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: the message is longer than "
-          + MAX_LINE_CHARS + " characters; pass large content as files");
+      replyError(Inbound.idOfTruncated(json, line.head(), line.tail()), McpSchema.ErrorCodes.INVALID_REQUEST,
+          "Invalid Request: the message is longer than " + MAX_LINE_CHARS + " characters; pass large content as files");
       return;
     }
     String text = line.text();
@@ -188,10 +263,20 @@ final class StdioTransport implements McpServerTransportProvider {
   }
 
   private void onRequest(Inbound.Request request) {
-    RequestCheck check = checks.get(request.method());
-    JSONRPCError refused = check == null ? null : check.check(request.params());
+    JSONRPCError refused = lifecycle(request.method());
+    if (refused == null) {
+      RequestCheck check = checks.get(request.method());
+      refused = check == null ? null : check.check(request.params());
+    }
     if (refused != null) {
       writer.send(McpSchema.JSONRPCResponse.error(request.id(), refused));
+      return;
+    }
+    if (request.method().equals(McpSchema.METHOD_INITIALIZE)) {
+      phase = Phase.INITIALIZING;
+    } else if (request.method().equals(McpSchema.METHOD_PING) && phase != Phase.READY) {
+      // MCP allows ping before initialization; the SDK's session would hold it until then.
+      writer.send(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), Map.of(), null));
       return;
     }
     InFlight entry = new InFlight(request.method());
@@ -203,13 +288,47 @@ final class StdioTransport implements McpServerTransportProvider {
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, request.method(),
         request.id(), toMap(request.params()));
     entry.start(requireSession().handle(message)
-        .doFinally(signal -> inFlight.remove(request.id(), entry)));
+        .doFinally(signal -> {
+          inFlight.remove(request.id(), entry);
+          released();
+        }));
+  }
+
+  /** Why the lifecycle does not allow {@code method} now, or null when it does. */
+  private @Nullable JSONRPCError lifecycle(String method) {
+    if (method.equals(McpSchema.METHOD_PING)) {
+      return null;
+    }
+    Phase now = phase;
+    if (method.equals(McpSchema.METHOD_INITIALIZE)) {
+      return now == Phase.NEW ? null : invalidRequest("the session is already initialized; initialize is sent "
+          + "once per session (start a new session to negotiate again)");
+    }
+    return switch (now) {
+      case NEW -> invalidRequest("the session is not initialized; send initialize first, then "
+          + "notifications/initialized (only ping is answered before that)");
+      case INITIALIZING -> invalidRequest("initialize was answered but notifications/initialized has not "
+          + "arrived; send it before other requests");
+      case READY -> null;
+    };
+  }
+
+  private static JSONRPCError invalidRequest(String message) {
+    return new JSONRPCError(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + message, null);
   }
 
   private void onNotification(Inbound.Notification notification) {
     if (notification.method().equals(CANCELLED)) {
       onCancelled(notification.params());
       return;
+    }
+    if (notification.method().equals(McpSchema.METHOD_NOTIFICATION_INITIALIZED)) {
+      if (phase != Phase.INITIALIZING) {
+        // Before initialize it would open the SDK's session without one; a repeat changes nothing.
+        LOG.warn("ignoring notifications/initialized {}", phase == Phase.NEW ? "before initialize" : "sent again");
+        return;
+      }
+      phase = Phase.READY;
     }
     McpSchema.JSONRPCNotification message = new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
         notification.method(), toMap(notification.params()));
@@ -239,6 +358,7 @@ final class StdioTransport implements McpServerTransportProvider {
         reason != null && reason.isTextual() ? ": " + reason.asText() : "");
     inFlight.remove(id, entry);
     entry.cancel();
+    released();
   }
 
   private void onResponse(JsonNode node) {
@@ -284,8 +404,13 @@ final class StdioTransport implements McpServerTransportProvider {
     if (current != null) {
       current.close();
     }
+    released();
     writer.close(DRAIN_ON_CLOSE);
     terminated.complete(null);
+  }
+
+  private static boolean advisory(String method) {
+    return method.equals(McpSchema.METHOD_NOTIFICATION_PROGRESS) || method.equals(McpSchema.METHOD_NOTIFICATION_MESSAGE);
   }
 
   /** A request being handled: its subscription, so a cancellation can dispose it. */
@@ -326,7 +451,15 @@ final class StdioTransport implements McpServerTransportProvider {
   private final class SessionTransport implements McpServerTransport {
     @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-      return Mono.fromRunnable(() -> writer.send(message));
+      return Mono.fromRunnable(() -> {
+        if (message instanceof McpSchema.JSONRPCNotification notification && advisory(notification.method())
+            && writer.queued() >= maxOutstanding / 2) {
+          // The client is not keeping up: advice it would read late is worth less than the memory.
+          LOG.debug("stdout lags by {} messages; dropping a {}", writer.queued(), notification.method());
+          return;
+        }
+        writer.send(message);
+      });
     }
 
     @Override

@@ -14,15 +14,19 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse.JSONRPCError;
 import io.modelcontextprotocol.spec.McpSchema.LoggingLevel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,15 +50,26 @@ import reactor.core.publisher.MonoSink;
 final class ToolBridge {
   private static final Logger LOG = LoggerFactory.getLogger(ToolBridge.class);
 
+  /** The transport context key under which a transport passes the caller's principal (a String). */
+  static final String PRINCIPAL = "dev.zen.mcp.principal";
+
   private final ToolHost host;
   private final Executor executor;
   private final String loggerPrefix;
   private final Map<String, ToolSpec> tools;
+  private final @Nullable Duration callTimeout;
+  private final Set<Run> running = ConcurrentHashMap.newKeySet();
 
   /** {@code serverName} names the log notifications of each tool: {@code <serverName>.<tool>}. */
   ToolBridge(ToolHost host, Executor executor, String serverName) {
+    this(host, executor, serverName, null);
+  }
+
+  /** As above; a call still running after {@code callTimeout} is stopped and answered with an error. */
+  ToolBridge(ToolHost host, Executor executor, String serverName, @Nullable Duration callTimeout) {
     this.host = host;
     this.executor = executor;
+    this.callTimeout = callTimeout;
     this.loggerPrefix = serverName + ".";
     Map<String, ToolSpec> byName = new LinkedHashMap<>();
     for (ToolSpec spec : host.tools()) {
@@ -120,6 +135,21 @@ final class ToolBridge {
     return null;
   }
 
+  /** Calls running now. */
+  int running() {
+    return running.size();
+  }
+
+  /**
+   * Stops every running call and answers each with an error result saying why (a server that
+   * shuts down answers what it cannot finish, rather than leaving the client waiting).
+   */
+  void stopAll(String reason) {
+    for (Run run : List.copyOf(running)) {
+      run.stop(reason);
+    }
+  }
+
   private static JSONRPCError invalidParams(String message, @Nullable Object data) {
     return new JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS, message, data);
   }
@@ -131,9 +161,10 @@ final class ToolBridge {
     private final McpSchema.CallToolRequest request;
     private final MonoSink<CallToolResult> sink;
     private final long startNanos = System.nanoTime();
-    private @Nullable CompletableFuture<ToolResult> running;
+    private @Nullable CompletableFuture<ToolResult> future;
     private boolean cancelled;
     private boolean finished;
+    private @Nullable String stopReason;
 
     Run(String tool, McpAsyncServerExchange exchange, McpSchema.CallToolRequest request, MonoSink<CallToolResult> sink) {
       this.tool = tool;
@@ -156,12 +187,39 @@ final class ToolBridge {
       if (token != null) {
         call.progressListener(progress -> progress(token, progress));
       }
+      if (exchange.transportContext() != null
+          && exchange.transportContext().get(PRINCIPAL) instanceof String principal) {
+        call.principal(principal);
+      }
       ToolCall built = call.build();
+      running.add(this);
       try {
         executor.execute(() -> run(built));
       } catch (RejectedExecutionException e) {
         finish(null, new CancellationException("the server is shutting down"));
+        return;
       }
+      Duration timeout = callTimeout;
+      if (timeout != null) {
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
+            .execute(() -> stop("it ran longer than the server's limit of " + human(timeout) + " per call"));
+      }
+    }
+
+    /** Cancels the host's work but, unlike a client's cancellation, answers: with an error naming {@code reason}. */
+    void stop(String reason) {
+      CompletableFuture<ToolResult> current;
+      synchronized (this) {
+        if (finished || cancelled) {
+          return;
+        }
+        stopReason = reason;
+        current = future;
+      }
+      if (current != null) {
+        current.cancel(true);
+      }
+      finish(null, new CancellationException(reason));
     }
 
     private void run(ToolCall call) {
@@ -179,8 +237,8 @@ final class ToolBridge {
       }
       boolean cancelNow;
       synchronized (this) {
-        running = future;
-        cancelNow = cancelled;
+        this.future = future;
+        cancelNow = cancelled || stopReason != null;
       }
       if (cancelNow) {
         future.cancel(true);
@@ -196,8 +254,9 @@ final class ToolBridge {
           return;
         }
         cancelled = true;
-        future = running;
+        future = this.future;
       }
+      running.remove(this);
       LOG.debug("{}: cancelled by the client after {} ms", tool, elapsedMillis());
       if (future != null) {
         future.cancel(true);
@@ -220,6 +279,7 @@ final class ToolBridge {
     }
 
     private void finish(@Nullable ToolResult result, @Nullable Throwable failure) {
+      running.remove(this);
       synchronized (this) {
         if (finished) {
           return;
@@ -227,6 +287,9 @@ final class ToolBridge {
         finished = true;
         if (cancelled) {
           return;
+        }
+        if (stopReason != null && result == null) {
+          failure = new CancellationException(stopReason);
         }
       }
       CallToolResult answer = result != null ? answer(result) : failed(failure);
@@ -277,6 +340,14 @@ final class ToolBridge {
     private long elapsedMillis() {
       return (System.nanoTime() - startNanos) / 1_000_000;
     }
+  }
+
+  private static String human(Duration duration) {
+    if (duration.toMillis() < 1_000) {
+      return duration.toMillis() + " ms";
+    }
+    long seconds = duration.toSeconds();
+    return seconds >= 120 && seconds % 60 == 0 ? seconds / 60 + " minutes" : Math.max(1, seconds) + " s";
   }
 
   private static String firstLine(String text) {

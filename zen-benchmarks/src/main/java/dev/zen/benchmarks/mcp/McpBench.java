@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * # 1000 concurrent tools/call on one session, 500 ms model latency, RSS idle and under load:
  * java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.mcp.McpBench load LABEL 1000 500 chat \
  *     -- java -jar zen-mcp-adapter/target/zen-mcp-server.jar
+ * # the same over Streamable HTTP, spread over 50 sessions (the harness adds --http 127.0.0.1:0):
+ * java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.mcp.McpBench http-load LABEL 50 1000 500 \
+ *     -- java -jar zen-mcp-adapter/target/zen-mcp-server.jar
  * }</pre>
  *
  * <p>{@code load} with tool {@code chat} starts the testkit's fake OpenAI server in this JVM with
@@ -63,6 +66,8 @@ public final class McpBench {
       case "train" -> train(command);
       case "load" -> load(options.get(1), Integer.parseInt(options.get(2)), Duration.ofMillis(Long.parseLong(options.get(3))),
           options.get(4), command);
+      case "http-load" -> httpLoad(options.get(1), Integer.parseInt(options.get(2)), Integer.parseInt(options.get(3)),
+          Duration.ofMillis(Long.parseLong(options.get(4))), command);
       default -> throw new IllegalArgumentException("unknown mode " + options.get(0));
     }
   }
@@ -161,6 +166,129 @@ public final class McpBench {
         fake.close();
       }
     }
+  }
+
+  /**
+   * {@code calls} concurrent {@code chat} calls over Streamable HTTP, spread round-robin over
+   * {@code sessions} MCP sessions (each POST answered as SSE), against the fake endpoint with
+   * {@code latency}; the same rounds and figures as {@link #load}. The server gets
+   * {@code --http 127.0.0.1:0} and per-user limits high enough not to refuse the load.
+   */
+  static void httpLoad(String label, int sessions, int calls, Duration latency, List<String> command) throws Exception {
+    FakeOpenAiServer fake = FakeOpenAiServer.builder().latency(latency).start();
+    Path stderr = Files.createTempFile("mcp-bench-http", ".stderr");
+    List<String> withHttp = new ArrayList<>(command);
+    withHttp.addAll(List.of("--http", "127.0.0.1:0"));
+    ProcessBuilder builder = new ProcessBuilder(withHttp);
+    builder.environment().putAll(Map.of("CUSTOM_API_URL", fake.baseUrl(), "ZEN_MAX_CONCURRENT_CALLS",
+        String.valueOf(2 * calls), "LOG_LEVEL", "warning", "ZEN_HTTP_MAX_CONCURRENT_CALLS", String.valueOf(2 * calls),
+        "ZEN_HTTP_CALLS_PER_MINUTE", "1000000"));
+    builder.redirectError(stderr.toFile());
+    Server server = new Server(builder.start());
+    java.util.concurrent.ExecutorService clientThreads = Executors.newFixedThreadPool(4);
+    try {
+      java.net.URI uri = awaitListening(server.process, stderr);
+      java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < sessions; i++) {
+        java.net.http.HttpResponse<String> init = http.send(post(uri, null, initialize(0)),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow(() -> new IllegalStateException(
+            "initialize answered " + init.statusCode() + ": " + init.body()));
+        http.send(post(uri, session, notification("notifications/initialized")),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+        ids.add(session);
+      }
+      AtomicLong next = new AtomicLong(1);
+      for (int round = 0; round < 2; round++) {
+        httpRound(http, uri, ids, calls, next);
+      }
+      CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS)).join();
+      long idleRss = server.rssKb();
+      List<String> rounds = new ArrayList<>();
+      long peakRss = 0;
+      double best = Double.MAX_VALUE;
+      long cpuBefore = server.cpuTicks();
+      for (int round = 0; round < 3; round++) {
+        AtomicLong peak = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(server.rssKb(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
+        Round result = httpRound(http, uri, ids, calls, next);
+        sampler.shutdownNow();
+        peakRss = Math.max(peakRss, peak.get());
+        double ratio = result.wallMillis / latency.toMillis();
+        best = Math.min(best, ratio);
+        rounds.add(String.format(Locale.ROOT, "%.0f ms (%.2f, %d errors%s)", result.wallMillis, ratio, result.errors,
+            result.lost == 0 ? "" : ", " + result.lost + " never answered"));
+      }
+      double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / (3.0 * calls);
+      System.out.printf(Locale.ROOT, "http %-30s %d x chat over %d sessions, latency %d ms: rounds %s; best wall/latency "
+              + "%.2f; RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call%n", label, calls, sessions,
+          latency.toMillis(), rounds, best, idleRss / 1024, peakRss / 1024, cpuMsPerCall);
+    } finally {
+      server.stop();
+      clientThreads.shutdownNow();
+      fake.close();
+      Files.deleteIfExists(stderr);
+    }
+  }
+
+  private static Round httpRound(java.net.http.HttpClient http, java.net.URI uri, List<String> sessions, int calls,
+      AtomicLong ids) {
+    long start = System.nanoTime();
+    List<CompletableFuture<java.net.http.HttpResponse<String>>> sent = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      long id = ids.incrementAndGet();
+      ObjectNode arguments = JSON.createObjectNode().put("prompt", "Question " + id + ": is this design sound?");
+      sent.add(http.sendAsync(post(uri, sessions.get(i % sessions.size()), call(id, "chat", arguments)),
+          java.net.http.HttpResponse.BodyHandlers.ofString()));
+    }
+    int errors = 0;
+    int lost = 0;
+    long deadline = start + ROUND_DEADLINE.toNanos();
+    long last = start;
+    for (CompletableFuture<java.net.http.HttpResponse<String>> response : sent) {
+      try {
+        java.net.http.HttpResponse<String> answer = response.get(Math.max(0, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+        last = System.nanoTime();
+        String body = answer.body();
+        if (answer.statusCode() != 200 || !body.contains("\"result\"") || body.contains("\"isError\":true")) {
+          errors++;
+        }
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        lost++;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return new Round((last - start) / 1e6, errors, lost);
+  }
+
+  private static java.net.http.HttpRequest post(java.net.URI uri, String session, JsonNode message) {
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(uri)
+        .header("Accept", "application/json, text/event-stream").header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(120))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(message.toString()));
+    if (session != null) {
+      request.header("Mcp-Session-Id", session);
+    }
+    return request.build();
+  }
+
+  private static java.net.URI awaitListening(Process process, Path stderr) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening on (http://\\S+)");
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      java.util.regex.Matcher matcher = listening.matcher(Files.readString(stderr));
+      if (matcher.find()) {
+        return java.net.URI.create(matcher.group(1));
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the server did not listen: " + Files.readString(stderr));
   }
 
   /** A round's wall time until the last answer (or the deadline), its error answers and lost calls. */

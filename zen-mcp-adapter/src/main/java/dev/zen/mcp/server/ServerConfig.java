@@ -59,7 +59,7 @@ final class ServerConfig {
   static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofMinutes(15);
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar zen-mcp-server.jar [--demo] [--help]",
+      "usage: java -jar zen-mcp-server.jar [--demo] [--http [HOST:]PORT [--http-stateless]] [--help]",
       "",
       "Zen's MCP server on stdio. Configure a model endpoint with environment variables:",
       "  CUSTOM_API_URL, CUSTOM_API_KEY, CUSTOM_MODEL_NAME   any OpenAI-compatible endpoint (LiteLLM, Ollama, vLLM...)",
@@ -74,7 +74,8 @@ final class ServerConfig {
       "  CLI_CLIENTS_CONFIG_PATH (clink client definitions: a JSON file or a directory; then ~/.zen/cli_clients),",
       "  ZEN_SSH_IDENTITY (private key for clients that name a host; else ~/.ssh/config and ~/.ssh/id_*),",
       "  ZEN_SSH_KNOWN_HOSTS (~/.ssh/known_hosts), SSH_AUTH_SOCK (keys from ssh-agent)",
-      "  --demo answers from a built-in fake endpoint on loopback (no key; ZEN_DEMO_LATENCY_MS, default 500)");
+      "  --demo answers from a built-in fake endpoint on loopback (no key; ZEN_DEMO_LATENCY_MS, default 500)",
+      HttpConfig.USAGE);
 
   /** Where model calls go. */
   record Endpoint(String baseUrl, @Nullable String apiKey, String source) {}
@@ -112,7 +113,10 @@ final class ServerConfig {
    */
   record ModelTimeouts(Duration connect, Duration firstByte, Duration idle, Duration call) {}
 
-  private ServerConfig(Parser p) {
+  private final HttpConfig http;
+
+  private ServerConfig(Parser p, HttpConfig http) {
+    this.http = http;
     this.demo = p.demo;
     this.help = p.help;
     this.endpoint = p.endpoint;
@@ -160,7 +164,13 @@ final class ServerConfig {
    * @throws ConfigurationException naming the first bad argument or variable
    */
   static ServerConfig parse(List<String> args, Map<String, String> env) {
-    return new ServerConfig(new Parser(args, env));
+    HttpConfig http = HttpConfig.parse(args, env);
+    return new ServerConfig(new Parser(http.otherArgs(), env), http);
+  }
+
+  /** {@code --http} and its variables (see {@link HttpConfig}); stdio when absent. */
+  HttpConfig http() {
+    return http;
   }
 
   /** {@code --demo}: answer from the in-process fake endpoint. */

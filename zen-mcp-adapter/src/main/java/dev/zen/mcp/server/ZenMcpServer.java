@@ -1,15 +1,19 @@
 package dev.zen.mcp.server;
 
+import dev.zen.mcp.HttpOptions;
 import dev.zen.mcp.McpAdapter;
+import dev.zen.mcp.McpHttpServer;
 import dev.zen.mcp.StdioSession;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stdout carries the protocol and nothing else: {@code System.out} is pointed at stderr before
  * anything runs, so a stray print from a library cannot corrupt the session. The server exits
- * with status 0 when the client closes stdin.
+ * with status 0 when the client closes stdin, and on SIGTERM or SIGINT, which end the session the
+ * same way (running calls cancelled, queued answers written, everything closed).
  */
 public final class ZenMcpServer {
   /** The server's name in {@code initialize}, and the prefix of its tools' log notifications. */
@@ -54,13 +59,22 @@ public final class ZenMcpServer {
     OutputStream protocol = new FileOutputStream(FileDescriptor.out);
     System.setOut(System.err);
     boolean interactive = System.console() != null;
-    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err, interactive);
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    Signals.onStop(() -> stop.complete(null));
+    int status = run(List.of(args), System.getenv(), System.in, protocol, System.err, interactive, stop);
     // Explicitly: a library thread we do not own must not keep a server alive whose client left.
     System.exit(status);
   }
 
+  /** Runs the server until the client closes {@code in} (HTTP: until the process is stopped); the exit status. */
   static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err,
       boolean interactive) {
+    return run(args, env, in, out, err, interactive, new CompletableFuture<>());
+  }
+
+  /** Runs the server until the client closes {@code in} or {@code stop} completes; the exit status. */
+  static int run(List<String> args, Map<String, String> env, InputStream in, OutputStream out, PrintStream err,
+      boolean interactive, CompletableFuture<Void> stop) {
     ServerConfig config;
     try {
       config = ServerConfig.parse(args, env);
@@ -86,12 +100,18 @@ public final class ZenMcpServer {
       return EXIT_FAILURE;
     }
     String version = version();
-    StdioSession server = McpAdapter.builder()
+    McpAdapter.Builder builder = McpAdapter.builder()
         .serverInfo(NAME, version)
         .title("Zen")
-        .agent(runtime.agent())
-        .build()
-        .serveStdio(in, out);
+        .agent(runtime.agent());
+    if (config.http().options().isPresent()) {
+      // Several users share an HTTP server and its store: each can list and delete their own
+      // conversations. On stdio the tool list keeps its size budget for the one user it has.
+      return serveHttp(ConversationTools.addTo(builder, runtime.agent()).build(), config, runtime, version, err, stop,
+          log);
+    }
+    McpAdapter adapter = builder.build();
+    StdioSession server = adapter.serveStdio(in, out);
     Thread hook = new Thread(() -> {
       server.close();
       runtime.close();
@@ -104,8 +124,9 @@ public final class ZenMcpServer {
           + "Ctrl-D ends). Register the jar with Claude Code or Codex as the README shows.");
     }
     log.debug("{}", config);
-    server.terminated().join();
-    log.info("the client closed the session; stopping");
+    CompletableFuture.anyOf(server.terminated(), stop).join();
+    log.info(stop.isDone() ? "asked to stop; ending the session as if stdin had closed"
+        : "the client closed the session; stopping");
     server.close();
     runtime.close();
     try {
@@ -113,6 +134,47 @@ public final class ZenMcpServer {
     } catch (IllegalStateException alreadyShuttingDown) {
       // The hook runs or ran; it closes the same things, idempotently.
     }
+    return 0;
+  }
+
+  /**
+   * Serves Streamable HTTP until {@code stop} (SIGTERM, SIGINT): then drains (new sessions and
+   * calls get 503, running calls get the grace period, the rest an error answer) and exits 0.
+   */
+  private static int serveHttp(McpAdapter adapter, ServerConfig config, ZenRuntime runtime, String version,
+      PrintStream err, CompletableFuture<Void> stop, Logger log) {
+    HttpOptions options = config.http().options().orElseThrow().readiness(runtime::ready).build();
+    McpHttpServer server;
+    try {
+      server = adapter.serveHttp(options);
+    } catch (IllegalStateException e) {
+      err.println("zen-mcp-server: " + e.getMessage());
+      runtime.close();
+      return EXIT_FAILURE;
+    }
+    Thread hook = new Thread(() -> {
+      server.close();
+      runtime.close();
+    }, "zen-mcp-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    log.info("Zen MCP server {} on {} ({}; {}): {}", version, server.uri(), options.stateless() ? "stateless"
+        : "sessions", options.principals().isEmpty() ? "no tokens, loopback only" : options.principals().size()
+        + " principals", runtime.describe());
+    // One line on stderr that scripts and tests can wait for.
+    err.println("zen-mcp-server: listening on " + server.uri());
+    stop.join();
+    Duration grace = config.http().drain();
+    log.info("draining: no new sessions or calls; {} running calls get up to {} s", server.runningCalls(),
+        grace.toSeconds());
+    server.drain(grace).join();
+    server.close();
+    runtime.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The hook runs or ran; it closes the same things, idempotently.
+    }
+    log.info("stopped");
     return 0;
   }
 

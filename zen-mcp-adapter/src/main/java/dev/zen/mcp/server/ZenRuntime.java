@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,11 +50,13 @@ final class ZenRuntime implements AutoCloseable {
   private final ZenAgent agent;
   private final String endpointDescription;
   private final String storeDescription;
+  private final CheckpointStore store;
 
   private ZenRuntime(ServerConfig config, Deque<AutoCloseable> owned) {
     this.owned = owned;
     // First: a store module that is missing or refuses the URL stops the server before anything starts.
     CheckpointStore store = own(store(config));
+    this.store = store;
     // Blocking model calls get their own executor: sharing the agent's would let, on JDK 17's
     // bounded pool, running graphs take every thread their model calls need.
     ExecutorService gatewayExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-gateway"));
@@ -214,6 +217,14 @@ final class ZenRuntime implements AutoCloseable {
 
   ZenAgent agent() {
     return agent;
+  }
+
+  /**
+   * Completes normally when the checkpoint store answers a read (HTTP's {@code /readyz}): an
+   * instance whose Redis is unreachable should get no traffic.
+   */
+  CompletionStage<?> ready() {
+    return store.latest("zen-readyz-probe");
   }
 
   String describe() {

@@ -66,6 +66,7 @@ final class ServerJar {
   static ProcessBuilder processBuilder(List<String> jvmArgs, List<String> args, Map<String, String> env) {
     ProcessBuilder builder = new ProcessBuilder(command(jvmArgs, args));
     builder.environment().keySet().removeAll(SERVER_VARIABLES);
+    builder.environment().keySet().removeAll(HttpConfig.VARIABLES);
     builder.environment().putAll(env);
     return builder;
   }
@@ -77,6 +78,36 @@ final class ServerJar {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Waits for the server's "listening on URL" line on stderr (it binds port 0 in tests) and
+   * returns the URL; fails with the stderr so far when the process ends or 60 s pass.
+   */
+  static java.net.URI awaitListening(Process process, Path stderr) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    String text = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        text = Files.readString(stderr);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("listening on (http://\\S+)").matcher(text);
+      if (matcher.find()) {
+        return java.net.URI.create(matcher.group(1));
+      }
+      if (!process.isAlive()) {
+        break;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError("the server did not start listening; stderr:\n" + text);
   }
 
   /** The MCP Java SDK's own client, talking to the jar over its stdio transport. */

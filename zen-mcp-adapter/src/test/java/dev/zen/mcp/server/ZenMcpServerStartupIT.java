@@ -72,6 +72,51 @@ class ZenMcpServerStartupIT {
   }
 
   @Test
+  void sigterm_during_a_call_ends_the_session_like_closing_stdin_with_status_0() throws Exception {
+    Path err = dir.resolve("sigterm-stderr.txt");
+    Process process = ServerJar.start(List.of(), List.of("--demo"), Map.of(ServerConfig.ZEN_DEMO_LATENCY_MS, "20000"),
+        err);
+    try {
+      RawClient client = new RawClient(process.getOutputStream(), process.getInputStream());
+      client.initialize("2025-11-25");
+      long call = client.sendCall("chat", Map.of("prompt", "Take your time."), null);
+      Thread.sleep(500);
+      process.destroy();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
+      assertThat(process.exitValue()).as("as documented: like closing stdin").isZero();
+      assertThat(client.hasResponse(call)).as("the cancelled call gets no answer").isFalse();
+      assertThat(client.notJson()).isEmpty();
+      assertThat(Files.readString(err)).contains("SIGTERM received");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void an_unknown_tool_in_disabled_or_enabled_tools_is_refused_listing_exactly_the_tools_the_server_has()
+      throws Exception {
+    Path err = dir.resolve("tools-stderr.txt");
+    Process process = ServerJar.start(List.of(), List.of("--demo"), Map.of(), err);
+    List<String> served = new java.util.ArrayList<>();
+    try {
+      RawClient client = new RawClient(process.getOutputStream(), process.getInputStream());
+      client.initialize("2025-11-25");
+      client.request("tools/list", null).at("/result/tools").forEach(tool -> served.add(tool.get("name").asText()));
+      client.close();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+    for (String variable : List.of(ServerConfig.DISABLED_TOOLS, ServerConfig.ENABLED_TOOLS)) {
+      Ended ended = run(List.of("--demo"), Map.of(variable, "frobnicate"));
+      assertThat(ended.status()).isEqualTo(ZenMcpServer.EXIT_CONFIGURATION);
+      String listed = ended.stderr().substring(ended.stderr().indexOf("Zen's tools are ") + "Zen's tools are ".length())
+          .lines().findFirst().orElseThrow();
+      assertThat(List.of(listed.split(", "))).as(variable + " lists the tools there are").containsExactlyInAnyOrderElementsOf(served);
+    }
+  }
+
+  @Test
   void demo_mode_answers_with_no_key_and_exits_cleanly_when_stdin_closes() throws Exception {
     Path err = dir.resolve("demo-stderr.txt");
     Process process = ServerJar.start(List.of(), List.of("--demo"), Map.of(ServerConfig.ZEN_DEMO_LATENCY_MS, "200"), err);
