@@ -26,5 +26,12 @@ public interface GatewayInterceptor {
 
     /** Passes the (possibly changed) request to the rest of the chain. */
     CompletableFuture<ChatReply> proceed(ChatRequest request);
+
+    /**
+     * Passes the request on with another chunk listener (one that observes chunks, say, and
+     * forwards them to {@link #chunkListener()}). A {@code complete} call stays one: the listener
+     * is ignored when {@link #chunkListener()} is {@code null}.
+     */
+    CompletableFuture<ChatReply> proceed(ChatRequest request, Consumer<ChatChunk> listener);
   }
 }

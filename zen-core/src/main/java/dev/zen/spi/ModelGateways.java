@@ -101,6 +101,12 @@ public final class ModelGateways {
       public CompletableFuture<ChatReply> proceed(ChatRequest next) {
         return new ChainCall(index + 1, next, listener).run();
       }
+
+      @Override
+      public CompletableFuture<ChatReply> proceed(ChatRequest next, Consumer<ChatChunk> replacement) {
+        Objects.requireNonNull(replacement, "listener");
+        return new ChainCall(index + 1, next, listener == null ? null : replacement).run();
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.zen.ServiceUnavailableException;
 import dev.zen.spi.ChatReply;
 import dev.zen.spi.ChatRequest;
 import dev.zen.spi.ModelGateway;
+import dev.zen.spi.ModelGateways;
 import java.io.File;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -14,6 +15,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -21,17 +23,20 @@ import org.junit.jupiter.api.Test;
 /** opentelemetry-context is optional: an application without it must get the same resilience. */
 class WithoutOpenTelemetryTest {
 
-  /** Runs in a class loader without OpenTelemetry: a timed-out attempt, a 503, then an answer. */
+  /**
+   * Runs in a class loader without OpenTelemetry: a timed-out attempt, a 503, then an answer, through
+   * the tracing interceptor too (a pass-through there).
+   */
   public static final class Probe implements Callable<String> {
     @Override
     public String call() {
       ModelGateway gateway = GatewayResilience.builder().timeout(Duration.ofMillis(50))
           .backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build()
-          .applyTo(new StubGateway((attempt, request, onChunk) -> switch (attempt) {
+          .applyTo(ModelGateways.intercepted(new StubGateway((attempt, request, onChunk) -> switch (attempt) {
             case 0 -> new CompletableFuture<ChatReply>();
             case 1 -> CompletableFuture.failedFuture(new ServiceUnavailableException("HTTP 503", null));
             default -> CompletableFuture.completedFuture(StubGateway.reply(request, "third try"));
-          }));
+          }), List.of(GatewayTracing.automatic().interceptor())));
       return gateway.complete(ChatRequest.of("stub", "hello")).join().text();
     }
   }

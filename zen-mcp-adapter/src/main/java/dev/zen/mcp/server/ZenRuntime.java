@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import dev.zen.agent.ZenAgentOptions;
 import dev.zen.gateway.GatewayResilience;
+import dev.zen.gateway.GatewayTracing;
 import dev.zen.gateway.ModelRegistry;
 import dev.zen.gateway.ModelSpec;
 import dev.zen.gateway.SettingNames;
@@ -21,6 +22,9 @@ import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.CheckpointStoreProvider;
 import dev.zen.spi.CheckpointStoreSettings;
 import dev.zen.spi.ModelGateway;
+import dev.zen.spi.ModelGateways;
+import java.net.URI;
+import java.util.List;
 import dev.zen.fake.openai.FakeOpenAiServer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -75,7 +79,7 @@ final class ZenRuntime implements AutoCloseable {
         .deadline(timeouts.call())
         .settingNames(settingNames(config))
         .build()
-        .applyTo(new DeferredGateway(building));
+        .applyTo(ModelGateways.intercepted(new DeferredGateway(building), List.of(tracing(config).interceptor())));
     if (config.demo()) {
       endpointDescription = "demo endpoint on loopback (replies after " + config.demoLatency().toMillis() + " ms)";
     } else {
@@ -97,6 +101,20 @@ final class ZenRuntime implements AutoCloseable {
         .cliClients(cliClients)
         .remoteHosts(sshHosts(config))
         .build());
+  }
+
+  /**
+   * GenAI spans and metrics for each model attempt (inside the resilience, so a retry is its own
+   * span), recorded to OpenTelemetry's global instance when one is registered; nothing otherwise.
+   */
+  private static GatewayTracing tracing(ServerConfig config) {
+    GatewayTracing.Builder tracing = GatewayTracing.builder();
+    String host = config.demo() ? "127.0.0.1"
+        : config.endpoint().map(endpoint -> URI.create(endpoint.baseUrl()).getHost()).orElse(null);
+    if (host != null) {
+      tracing.serverAddress(host);
+    }
+    return tracing.build();
   }
 
   /** The demo's clink client: `cat` returns the prompt clink pipes to it, role instructions included. */
