@@ -1,5 +1,6 @@
 package dev.zen.agent;
 
+import dev.zen.internal.Checks;
 import dev.zen.spi.StateValues;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -282,7 +283,7 @@ public final class ToolParam {
           errors.add("argument '" + path + "' must be one of " + String.join(", ", enumValues) + ", was '" + text + "'");
           return null;
         }
-        return text;
+        return validUnicode(text, path, errors);
       }
       case NUMBER -> {
         Double number = toDouble(value);
@@ -323,6 +324,9 @@ public final class ToolParam {
             errors.add("argument '" + path + "[" + i + "]' must be a string, was " + describe(list.get(i)));
             return null;
           }
+          if (validUnicode(text, path + "[" + i + "]", errors) == null) {
+            return null;
+          }
           strings.add(text);
         }
         return strings;
@@ -353,6 +357,16 @@ public final class ToolParam {
       }
     }
     throw new AssertionError(type);
+  }
+
+  /** {@code text}, or null with an error when a model would get something else than was sent. */
+  private static @Nullable String validUnicode(String text, String path, List<String> errors) {
+    String problem = Checks.unicodeProblem(text);
+    if (problem != null) {
+      errors.add("argument '" + path + "' is refused: " + problem);
+      return null;
+    }
+    return text;
   }
 
   private @Nullable Object wrongType(String path, Object value, List<String> errors) {

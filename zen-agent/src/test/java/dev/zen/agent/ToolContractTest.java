@@ -120,6 +120,26 @@ class ToolContractTest {
   }
 
   @Test
+  void a_string_with_an_unpaired_surrogate_is_refused_naming_the_argument_instead_of_reaching_the_model_as_a_question_mark() {
+    try (ZenAgent agent = Agents.agent(gateway, store)) {
+      ToolResult lonePrompt = Agents.call(agent, "chat", Map.of("prompt", "why \ud800 here"));
+      ToolResult lonePath = Agents.call(agent, "chat", Map.of("prompt", "hi",
+          "absolute_file_paths", List.of("/tmp/ok", "/tmp/\udc00")));
+
+      assertThat(lonePrompt.isError()).isTrue();
+      assertThat(lonePrompt.text()).contains("argument 'prompt' is refused: it is not valid Unicode")
+          .contains("\\ud800").contains("at character 4");
+      assertThat(lonePath.text()).contains("argument 'absolute_file_paths[1]' is refused").contains("\\udc00");
+      assertThat(gateway.requests).isEmpty();
+
+      // A real pair (an emoji) is valid Unicode and goes through untouched.
+      assertThat(Agents.call(agent, "chat", Map.of("prompt", "ship it \ud83d\ude80")).isError()).isFalse();
+      assertThat(gateway.requests).singleElement().satisfies(request ->
+          assertThat(request.messages().get(request.messages().size() - 1).text()).contains("ship it \ud83d\ude80"));
+    }
+  }
+
+  @Test
   void null_arguments_count_as_absent() {
     try (ZenAgent agent = Agents.agent(gateway, store)) {
       Map<String, Object> arguments = new HashMap<>();

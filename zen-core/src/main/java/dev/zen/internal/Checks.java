@@ -8,6 +8,23 @@ import org.jspecify.annotations.Nullable;
 public final class Checks {
   private Checks() {}
 
+  /**
+   * Why {@code text} is not valid Unicode (an unpaired UTF-16 surrogate, which JSON's {@code \\ud800}
+   * escapes can carry and which every UTF-8 encoder silently turns into {@code ?}), or null when
+   * it is valid.
+   */
+  public static @Nullable String unicodeProblem(CharSequence text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return String.format("it is not valid Unicode: an unpaired UTF-16 surrogate (\\u%04x) at character %d", (int) c, i);
+      }
+    }
+    return null;
+  }
+
   /** {@code value}, which must not be null or blank. */
   public static String requireText(@Nullable String value, String name) {
     if (value == null || value.isBlank()) {

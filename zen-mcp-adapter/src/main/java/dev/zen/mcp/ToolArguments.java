@@ -1,5 +1,6 @@
 package dev.zen.mcp;
 
+import dev.zen.internal.Checks;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -52,6 +53,11 @@ final class ToolArguments {
       Object type = property.get("type");
       if (type != null && !matches(type, value)) {
         errors.add("argument '" + argument.getKey() + "' must be " + typeName(type) + ", was " + describe(value));
+        continue;
+      }
+      String problem = value instanceof String text ? Checks.unicodeProblem(text) : null;
+      if (problem != null) {
+        errors.add("argument '" + argument.getKey() + "' is refused: " + problem);
         continue;
       }
       if (property.get("enum") instanceof List<?> allowed && value instanceof String text && !allowed.contains(text)) {

@@ -193,6 +193,25 @@ class McpAdapterTest {
   }
 
   @Test
+  void an_unpaired_surrogate_in_the_json_is_refused_naming_the_argument_for_graph_and_agent_tools_alike() {
+    // A JSON \\ud800 escape with no low surrogate after it: every UTF-8 encoder would send '?' on.
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":901,\"method\":\"tools/call\",\"params\":{\"name\":\"shout\","
+        + "\"arguments\":{\"text\":\"a\\ud800b\"}}}");
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":902,\"method\":\"tools/call\",\"params\":{\"name\":\"chat\","
+        + "\"arguments\":{\"prompt\":\"\\udfff\"}}}");
+
+    JsonNode shout = client.awaitResponse(901).get("result");
+    JsonNode chat = client.awaitResponse(902).get("result");
+    assertThat(shout.get("isError").asBoolean()).isTrue();
+    assertThat(shout.at("/content/0/text").asText()).contains("argument 'text' is refused: it is not valid Unicode")
+        .contains("\\ud800)").contains("at character 1");
+    assertThat(chat.get("isError").asBoolean()).isTrue();
+    assertThat(chat.at("/content/0/text").asText()).contains("argument 'prompt' is refused").contains("\\udfff");
+    assertThat(models.requests()).isEmpty();
+    assertThat(client.request("ping", null).get("result").isObject()).isTrue();
+  }
+
+  @Test
   void a_graph_reports_one_progress_notification_per_node_started_only_when_asked() {
     client.callTool("shout", Map.of("text", "quiet"), null);
     assertThat(client.notifications("notifications/progress")).isEmpty();
