@@ -31,6 +31,7 @@ final class ServerConfig {
   static final String DEFAULT_MODEL = "DEFAULT_MODEL";
   static final String DISABLED_TOOLS = "DISABLED_TOOLS";
   static final String ENABLED_TOOLS = "ENABLED_TOOLS";
+  static final String ZEN_REFUSED_FILES = "ZEN_REFUSED_FILES";
   static final String CONVERSATION_TIMEOUT_HOURS = "CONVERSATION_TIMEOUT_HOURS";
   static final String MAX_CONVERSATION_TURNS = "MAX_CONVERSATION_TURNS";
   static final String LOG_LEVEL = "LOG_LEVEL";
@@ -332,6 +333,7 @@ final class ServerConfig {
       });
       apply(DISABLED_TOOLS, () -> options.disabledTools(disabledTools));
       apply(ENABLED_TOOLS, () -> options.enabledTools(names(get(ENABLED_TOOLS))));
+      apply(ZEN_REFUSED_FILES, () -> options.refusedFiles(patterns(get(ZEN_REFUSED_FILES))));
       apply(CONVERSATION_TIMEOUT_HOURS, () -> {
         if (conversationTimeout != null) {
           options.conversationTimeout(conversationTimeout);
@@ -349,6 +351,12 @@ final class ServerConfig {
     private static List<String> names(@Nullable String value) {
       return value == null ? List.of()
           : Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Comma-separated globs, case kept (file names are case-sensitive here). */
+    private static List<String> patterns(@Nullable String value) {
+      return value == null ? List.of()
+          : Arrays.stream(value.split(",")).map(String::strip).filter(pattern -> !pattern.isEmpty()).toList();
     }
 
     private static void apply(String name, Runnable setter) {

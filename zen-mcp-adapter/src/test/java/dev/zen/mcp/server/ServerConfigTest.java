@@ -55,13 +55,14 @@ class ServerConfigTest {
   void every_variable_is_read() {
     ServerConfig config = parse("CUSTOM_API_URL", "https://litellm.example/v1", "DEFAULT_MODEL", "o3",
         "DISABLED_TOOLS", " consensus, challenge ,", "ENABLED_TOOLS", "chat,codereview", "CONVERSATION_TIMEOUT_HOURS", "0.5",
-        "MAX_CONVERSATION_TURNS", "12",
+        "MAX_CONVERSATION_TURNS", "12", "ZEN_REFUSED_FILES", " *.vault, ~/.config/acme/** ,",
         "LOG_LEVEL", "warning", "REDIS_URL", "redis://:secret@localhost:6379/2", "ZEN_MAX_CONCURRENT_CALLS", "8");
     assertThat(config.agentOptions().defaultModel()).isEqualTo("o3");
     assertThat(config.agentOptions().disabledTools()).containsExactlyInAnyOrder("consensus", "challenge");
     assertThat(config.agentOptions().enabledTools()).containsExactlyInAnyOrder("chat", "codereview");
     assertThat(config.agentOptions().conversationTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.agentOptions().maxConversationTurns()).isEqualTo(12);
+    assertThat(config.agentOptions().refusedFiles()).containsExactly("*.vault", "~/.config/acme/**");
     assertThat(config.logLevel()).isEqualTo(ServerConfig.LogLevel.WARN);
     assertThat(config.redisUrl()).hasValue("redis://:secret@localhost:6379/2");
     assertThat(config.maxConcurrentCalls()).isEqualTo(8);
@@ -90,6 +91,7 @@ class ServerConfigTest {
       "DISABLED_TOOLS|chat,frobnicate|DISABLED_TOOLS: cannot disable unknown tool 'frobnicate'",
       "DISABLED_TOOLS|version|DISABLED_TOOLS: tool 'version' cannot be disabled",
       "ENABLED_TOOLS|chat,review|ENABLED_TOOLS: cannot enable unknown tool 'review'",
+      "ZEN_REFUSED_FILES|*.vault,/etc/shadow|ZEN_REFUSED_FILES: refused-file pattern '/etc/shadow' must be",
       "ZEN_MAX_CONCURRENT_CALLS|0|ZEN_MAX_CONCURRENT_CALLS=0 is out of range",
       "ZEN_FIRST_BYTE_TIMEOUT_SECONDS|5m|ZEN_FIRST_BYTE_TIMEOUT_SECONDS='5m' is not a whole number of seconds",
       "ZEN_CALL_TIMEOUT_SECONDS|0|ZEN_CALL_TIMEOUT_SECONDS=0 is out of range",
