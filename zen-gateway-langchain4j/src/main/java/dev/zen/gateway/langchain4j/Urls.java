@@ -1,5 +1,6 @@
 package dev.zen.gateway.langchain4j;
 
+import dev.zen.internal.Redaction;
 import java.net.URI;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -8,30 +9,9 @@ import org.jspecify.annotations.Nullable;
 final class Urls {
   private Urls() {}
 
-  /**
-   * {@code url} with its user-info (the {@code user:password@} part) replaced by {@code ***}, for
-   * messages and logs. Works on text that is not a valid URI too: the last {@code @} of the
-   * authority ends the user-info, so a password with an unescaped {@code @} is hidden whole.
-   */
+  /** {@code url} with its user-info and credential query values hidden ({@link Redaction#url}). */
   static String redact(String url) {
-    int schemeEnd = url.indexOf("://");
-    if (schemeEnd < 0) {
-      return url;
-    }
-    int authorityStart = schemeEnd + 3;
-    int authorityEnd = url.length();
-    for (int i = authorityStart; i < url.length(); i++) {
-      char c = url.charAt(i);
-      if (c == '/' || c == '?' || c == '#') {
-        authorityEnd = i;
-        break;
-      }
-    }
-    int at = url.lastIndexOf('@', authorityEnd - 1);
-    if (at < authorityStart) {
-      return url;
-    }
-    return url.substring(0, authorityStart) + "***" + url.substring(at);
+    return Redaction.url(url);
   }
 
   static String redact(URI uri) {
@@ -40,7 +20,7 @@ final class Urls {
 
   /** Whether {@code uri} carries user-info. */
   static boolean hasUserInfo(URI uri) {
-    return uri.getRawUserInfo() != null || redact(uri.toString()).contains("***@");
+    return uri.getRawUserInfo() != null || Redaction.hasUserInfo(uri.toString());
   }
 
   /** Same scheme, host and port (the default port when none is given): where a credential may go. */

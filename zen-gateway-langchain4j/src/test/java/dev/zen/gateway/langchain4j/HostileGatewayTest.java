@@ -127,6 +127,17 @@ class HostileGatewayTest {
         .withMessageContaining("localhost:" + elsewhere.port());
   }
 
+  @Test
+  void a_signed_redirect_target_has_its_signature_and_key_hidden_in_the_error() {
+    // What a gateway fronting object storage answers: a pre-signed URL whose query is the credential.
+    server.failNext(1, Fault.redirect(307, "http://localhost:" + elsewhere.port()
+        + "/bucket/answer?X-Amz-Credential=AKIDEXAMPLE&X-Amz-Signature=f00dfeed&key=AIzaLEAK&part=2"));
+
+    failure(ask(Mode.COMPLETE)).havingCause().withMessageNotContaining("AKIDEXAMPLE")
+        .withMessageNotContaining("f00dfeed").withMessageNotContaining("AIzaLEAK")
+        .withMessageContaining("localhost:" + elsewhere.port() + "/bucket/answer?").withMessageContaining("part=2");
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(Mode.class)
   void a_same_origin_redirect_is_refused_by_default_and_says_how_to_allow_it(Mode mode) {

@@ -1,6 +1,7 @@
 package dev.zen.mcp.server;
 
 import dev.zen.agent.ZenAgentOptions;
+import dev.zen.internal.Redaction;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -434,7 +435,7 @@ final class ServerConfig {
       } catch (URISyntaxException e) {
         // reported below
       }
-      if (uri != null && uri.getRawUserInfo() != null || !redacted(value).equals(value)) {
+      if (uri != null && uri.getRawUserInfo() != null || Redaction.hasUserInfo(value)) {
         // Refused rather than sent as basic auth: OpenAI-compatible endpoints take a bearer key, and
         // this URL is printed at start and in errors; the password must not be.
         throw new ConfigurationException(name + "='" + redacted(value) + "' carries a user name and password; "
@@ -449,23 +450,9 @@ final class ServerConfig {
           + "root, for example http://localhost:4000/v1 (LiteLLM) or http://localhost:11434/v1 (Ollama)");
     }
 
-    /** {@code url} with any {@code user:password@} replaced by {@code ***@}, even if it does not parse. */
+    /** {@code url} with its user-info and credential query values hidden, even if it does not parse. */
     static String redacted(String url) {
-      int schemeEnd = url.indexOf("://");
-      if (schemeEnd < 0) {
-        return url;
-      }
-      int start = schemeEnd + 3;
-      int end = url.length();
-      for (int i = start; i < url.length(); i++) {
-        char c = url.charAt(i);
-        if (c == '/' || c == '?' || c == '#') {
-          end = i;
-          break;
-        }
-      }
-      int at = url.lastIndexOf('@', end - 1);
-      return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
+      return Redaction.url(url);
     }
 
     /** A whole number of seconds from 1 to a day, or {@code fallback} when unset. */
