@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.LinkOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,12 +114,36 @@ final class FileLoader {
     boolean capped;
   }
 
+  /**
+   * Why {@code path} cannot be looked at: {@code ""} when it does not exist, a reason when it may
+   * not be looked at (a parent without search permission), null when it is there.
+   */
+  private static @Nullable String absence(Path path) {
+    try {
+      Files.readAttributes(path, BasicFileAttributes.class);
+      return null;
+    } catch (NoSuchFileException e) {
+      return "";
+    } catch (AccessDeniedException e) {
+      return "permission denied" + (e.getFile() == null || e.getFile().equals(path.toString()) ? ""
+          : " on " + e.getFile());
+    } catch (IOException e) {
+      return "cannot be read: " + e.getClass().getSimpleName();
+    }
+  }
+
   private Plan plan(List<String> requested, List<String> fromHistory) {
     Plan plan = new Plan();
     for (String raw : requested) {
       Path path = Path.of(raw).normalize();
-      if (!Files.exists(path)) {
-        plan.missing.add(raw);
+      // Files.exists answers false for a file it may not look at: a user would hunt for a typo.
+      String absent = absence(path);
+      if (absent != null) {
+        if (absent.isEmpty()) {
+          plan.missing.add(raw);
+        } else {
+          plan.skipped.add(raw + " (" + absent + ")");
+        }
         continue;
       }
       String problem = rules.realProblem(path);

@@ -36,6 +36,47 @@ class HostileFilesTest {
     return path;
   }
 
+  /** Runs a chat naming the given files in a JVM of its own and prints the answer's text. */
+  public static final class UnreadableProbe {
+    public static void main(String[] paths) throws Exception {
+      try (ZenAgent agent = Agents.agent(new GatewayDouble(), MemoryCheckpointStore.create())) {
+        System.out.println(agent.call(ToolCall.of("chat", Map.of("prompt", "review", "model", "alpha",
+            "absolute_file_paths", List.of(paths)))).get(ANSWER_WITHIN_SECONDS, TimeUnit.SECONDS).text());
+      }
+    }
+  }
+
+  @Test
+  void a_file_in_a_directory_the_user_may_not_search_is_reported_as_permission_denied_not_as_missing()
+      throws Exception {
+    Path locked = Files.createDirectory(dir.resolve("locked"));
+    Path plan = Files.writeString(locked.resolve("plan.txt"), "the plan");
+    Path typo = dir.resolve("plna.txt");
+    Files.setPosixFilePermissions(locked, java.util.Set.of());
+    List<String> command = new java.util.ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      // Root reads every directory; without these two capabilities it is held to the mode bits
+      // like any user (and still owns its class path), which is the user this test is about.
+      command.addAll(List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps",
+          "-dac_override,-dac_read_search"));
+    }
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        UnreadableProbe.class.getName(), plan.toString(), typo.toString()));
+    try {
+      Process probe = new ProcessBuilder(command).redirectErrorStream(false)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String answer = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(probe.waitFor(ANSWER_WITHIN_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(probe.exitValue()).as(answer).isZero();
+      assertThat(answer).contains(plan + " (permission denied)").contains("not found: " + typo)
+          .doesNotContain("not found: " + plan);
+    } finally {
+      Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
   @Test
   void a_link_to_standard_input_is_refused_instead_of_read() throws Exception {
     Path toStdin = Files.createSymbolicLink(dir.resolve("notes.txt"), Path.of("/dev/stdin"));
