@@ -37,11 +37,40 @@ final class OtelSdk implements AutoCloseable {
     // The server writes no OpenTelemetry logs (they go to stderr): without this the logs
     // exporter's default, otlp, would start a third exporter that never sends anything.
     properties.put("otel.logs.exporter", "none");
+    // The specification's default; the Java SDK's is still grpc, which the JDK HttpClient sender
+    // in the jar (no OkHttp, no gRPC) cannot speak.
+    properties.put("otel.exporter.otlp.protocol", "http/protobuf");
     // The variables the server was given, as properties, so the configuration the server read is
     // the one applied also when run() gets its environment as a map (the process environment, read
     // by the autoconfiguration too, wins where both have a value).
     otel.forEach((name, value) -> properties.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value));
-    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+    OpenTelemetrySdk sdk;
+    try {
+      sdk = build(properties, version);
+    } catch (RuntimeException e) {
+      // A value the SDK refuses (an unknown exporter, grpc): stop at start-up naming it, as for
+      // every other variable, rather than serve without the traces the user asked for.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new ConfigurationException("the OTEL_* variables cannot be applied: " + cause.getMessage()
+          + (cause.getMessage() != null && cause.getMessage().contains("Grpc")
+              ? " (this server exports OTLP over HTTP only: OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf)" : ""), e);
+    }
+    try {
+      GlobalOpenTelemetry.set(sdk);
+    } catch (IllegalStateException e) {
+      // An agent (the OpenTelemetry Java agent) or an embedding application registered one first:
+      // the server's spans go there, and this SDK is not needed.
+      LOG.warn("OpenTelemetry's global instance was already set; spans and metrics go to it, not to the OTEL_* "
+          + "configuration");
+      sdk.close();
+      return () -> {};
+    }
+    LOG.info("exporting traces and metrics as the OTEL_* variables say ({})", describe(otel));
+    return new OtelSdk(sdk);
+  }
+
+  private static OpenTelemetrySdk build(Map<String, String> properties, String version) {
+    return AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> properties)
         .addResourceCustomizer((resource, config) -> {
           // The SDK's default is unknown_service:java; OTEL_SERVICE_NAME or a service.name in
@@ -58,18 +87,6 @@ final class OtelSdk implements AutoCloseable {
         .disableShutdownHook()
         .build()
         .getOpenTelemetrySdk();
-    try {
-      GlobalOpenTelemetry.set(sdk);
-    } catch (IllegalStateException e) {
-      // An agent (the OpenTelemetry Java agent) or an embedding application registered one first:
-      // the server's spans go there, and this SDK is not needed.
-      LOG.warn("OpenTelemetry's global instance was already set; spans and metrics go to it, not to the OTEL_* "
-          + "configuration");
-      sdk.close();
-      return () -> {};
-    }
-    LOG.info("exporting traces and metrics as the OTEL_* variables say ({})", describe(otel));
-    return new OtelSdk(sdk);
   }
 
   /** Where data goes, without header values (they often carry a token). */
