@@ -86,7 +86,7 @@ public final class ZenMcpServer {
       err.println(ServerConfig.USAGE);
       return 0;
     }
-    configureLogging(config.logLevel());
+    configureLogging(config.logLevel(), config.jsonLogs());
     Logger log = LoggerFactory.getLogger(ZenMcpServer.class);
     ZenRuntime runtime;
     try {
@@ -196,8 +196,20 @@ public final class ZenMcpServer {
     setIfAbsent("jdk.httpclient.connectionPoolSize", String.valueOf(IDLE_CONNECTIONS));
   }
 
-  /** slf4j-simple reads its settings once, when the first logger is made: set them before that. */
-  private static void configureLogging(ServerConfig.LogLevel level) {
+  /**
+   * slf4j-simple reads its settings once, when the first logger is made: set them before that. With
+   * LOG_FORMAT=json, SLF4J is pointed at {@link JsonLogProvider} instead (same levels, same stderr).
+   */
+  private static void configureLogging(ServerConfig.LogLevel level, boolean json) {
+    if (json && System.getProperty("slf4j.provider") == null) {
+      JsonLogProvider.off = level == ServerConfig.LogLevel.OFF;
+      if (!JsonLogProvider.off) {
+        JsonLogProvider.threshold = org.slf4j.event.Level.valueOf(level.name());
+      }
+      // SLF4J's own note that it loads the named provider would be the one line that is not JSON.
+      setIfAbsent("slf4j.internal.verbosity", "WARN");
+      System.setProperty("slf4j.provider", JsonLogProvider.class.getName());
+    }
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
