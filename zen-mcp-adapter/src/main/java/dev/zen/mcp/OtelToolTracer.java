@@ -27,8 +27,6 @@ import org.jspecify.annotations.Nullable;
  * on the class path.
  */
 final class OtelToolTracer implements ToolTracer {
-  static final ToolTracer GLOBAL = new OtelToolTracer(null);
-
   private static final String SCOPE = "dev.zen.mcp";
   static final String METHOD = "tools/call";
   static final AttributeKey<String> METHOD_NAME = AttributeKey.stringKey("mcp.method.name");

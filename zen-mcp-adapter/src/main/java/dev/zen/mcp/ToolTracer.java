@@ -21,7 +21,7 @@ interface ToolTracer {
 
   /** The tracer for this class path: OpenTelemetry's global instance, looked up per call, when present. */
   static ToolTracer automatic() {
-    return OtelPresence.AVAILABLE ? OtelToolTracer.GLOBAL : Noop.INSTANCE;
+    return OtelPresence.AVAILABLE ? new OtelToolTracer(null) : Noop.INSTANCE;
   }
 
   /** A call's span; {@link #end} is idempotent (a call can be cancelled and finished). */
