@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Configured by environment variables ({@code CUSTOM_API_URL}, {@code CUSTOM_API_KEY},
  * {@code CUSTOM_MODEL_NAME}, {@code OPENAI_API_KEY}, {@code OPENROUTER_API_KEY},
  * {@code DEFAULT_MODEL}, {@code DISABLED_TOOLS}, {@code CONVERSATION_TIMEOUT_HOURS},
- * {@code MAX_CONVERSATION_TURNS}, {@code LOG_LEVEL}, {@code REDIS_URL},
+ * {@code MAX_CONVERSATION_TURNS}, {@code LOG_LEVEL}, {@code LOG_FORMAT}, {@code REDIS_URL}, OpenTelemetry's
+ * {@code OTEL_*} (traces and metrics),
  * {@code ZEN_MAX_CONCURRENT_CALLS}, the model-call timeouts {@code ZEN_CONNECT_TIMEOUT_SECONDS},
  * {@code ZEN_FIRST_BYTE_TIMEOUT_SECONDS}, {@code ZEN_IDLE_TIMEOUT_SECONDS} and
  * {@code ZEN_CALL_TIMEOUT_SECONDS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
