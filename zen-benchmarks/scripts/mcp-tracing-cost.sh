@@ -24,6 +24,7 @@ BENCH=zen-benchmarks/target/zen-benchmarks.jar
 bench() { java -Dmcp.bench.stderr="$OUT/server-stderr.txt" -cp "$BENCH" dev.zen.benchmarks.mcp.McpBench "$@"; }
 
 # The receiver: port 0, its port written to a file; counts requests and bytes per path.
+rm -f "$OUT/otlp-port" "$OUT/otlp-received.txt"
 python3 - "$OUT/otlp-port" "$OUT/otlp-received.txt" <<'PY' &
 import http.server, sys, threading, collections
 counts = collections.Counter()
@@ -45,11 +46,27 @@ ENDPOINT="http://127.0.0.1:$(cat "$OUT/otlp-port")"
 V=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
 echo "JDK $V, OTLP receiver $ENDPOINT, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
-off() { env -u OTEL_EXPORTER_OTLP_ENDPOINT "$@"; }
-on() { env OTEL_EXPORTER_OTLP_ENDPOINT="$ENDPOINT" OTEL_BSP_MAX_QUEUE_SIZE=65536 "$@"; }
+# The server inherits McpBench's environment.
+off() { (unset OTEL_EXPORTER_OTLP_ENDPOINT; "$@"); }
+on() { (export OTEL_EXPORTER_OTLP_ENDPOINT="$ENDPOINT" OTEL_BSP_MAX_QUEUE_SIZE=65536; "$@"); }
 for round in $(seq "$ROUNDS"); do
   off bench startup "tracing off, JDK $V, round $round" "$RUNS" -- "$JAVA" -Xmx256m -jar "$ZEN" --demo
   on bench startup "tracing on (OTLP), JDK $V, round $round" "$RUNS" -- "$JAVA" -Xmx256m -jar "$ZEN" --demo
+done
+# CPU of a whole short server life (start, answer initialize, stdin closed, flush, exit), user + sys
+# seconds from /usr/bin/time: less at the mercy of other processes than the wall time above.
+INIT='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'
+life() {
+  local label=$1 file="$OUT/life-$2.txt"; rm -f "$file"
+  for _ in $(seq "$RUNS"); do
+    printf '%s\n' "$INIT" | /usr/bin/time -f "%U %S" -a -o "$file" "$JAVA" -Xmx256m -jar "$ZEN" --demo >/dev/null 2>&1
+  done
+  awk '{ print $1 + $2 }' "$file" | sort -n | awk -v label="$label" '{ cpu[NR] = $1 }
+    END { printf "life %-30s runs=%d min=%.2f s median=%.2f s CPU (user+sys)\n", label, NR, cpu[1], cpu[int((NR + 1) / 2)] }'
+}
+for round in $(seq "$ROUNDS"); do
+  off life "tracing off, round $round" "off-$round"
+  on life "tracing on (OTLP), round $round" "on-$round"
 done
 for round in $(seq "$ROUNDS"); do
   off bench load "tracing off, JDK $V, round $round" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -Xmx256m -jar "$ZEN"
