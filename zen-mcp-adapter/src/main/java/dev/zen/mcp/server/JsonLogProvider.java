@@ -44,6 +44,36 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
   /** For SLF4J. */
   public JsonLogProvider() {}
 
+  /**
+   * Sends java.util.logging's records (the OpenTelemetry SDK logs through it: an unreachable
+   * collector, say) through SLF4J, so that they too are JSON lines rather than JUL's two-line text.
+   */
+  static void routeJavaUtilLogging() {
+    java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+    for (java.util.logging.Handler handler : root.getHandlers()) {
+      root.removeHandler(handler);
+    }
+    java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
+    root.addHandler(new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        int value = record.getLevel().intValue();
+        Level level = value >= 1000 ? Level.ERROR : value >= 900 ? Level.WARN : value >= 800 ? Level.INFO
+            : value >= 500 ? Level.DEBUG : Level.TRACE;
+        Logger logger = org.slf4j.LoggerFactory.getLogger(record.getLoggerName() == null ? "jul" : record.getLoggerName());
+        if (logger.isEnabledForLevel(level)) {
+          logger.atLevel(level).setCause(record.getThrown()).log(formatter.formatMessage(record));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+  }
+
   @Override
   public ILoggerFactory getLoggerFactory() {
     return factory;

@@ -210,6 +210,7 @@ public final class ZenMcpServer {
       // SLF4J's own note that it loads the named provider would be the one line that is not JSON.
       setIfAbsent("slf4j.internal.verbosity", "WARN");
       System.setProperty("slf4j.provider", JsonLogProvider.class.getName());
+      JsonLogProvider.routeJavaUtilLogging();
     }
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));

@@ -38,7 +38,8 @@ class ZenMcpServerTelemetryIT {
       Process process = ServerJar.start(List.of(), List.of("--demo"), Map.of(
           ServerConfig.ZEN_DEMO_LATENCY_MS, "100",
           "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
-          "OTEL_BSP_SCHEDULE_DELAY", "200",
+          // Nothing is exported before the end: what arrives was flushed when stdin closed.
+          "OTEL_BSP_SCHEDULE_DELAY", "600000",
           "OTEL_METRIC_EXPORT_INTERVAL", "500"), err);
       try {
         RawClient client = new RawClient(process.getOutputStream(), process.getInputStream());
@@ -89,6 +90,31 @@ class ZenMcpServerTelemetryIT {
           .allMatch(span -> span.traceId().equals(CHAT_TRACE) || span.traceId().equals(CONSENSUS_TRACE));
       assertThat(receiver.metricNames()).contains("mcp.server.operation.duration", "gen_ai.client.operation.duration",
           "gen_ai.client.token.usage", "zen.checkpoint.operation.duration");
+    }
+  }
+
+  @Test
+  void sigterm_flushes_the_spans_of_the_last_call_before_the_server_exits() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      Path err = dir.resolve("sigterm-stderr.txt");
+      Process process = ServerJar.start(List.of(), List.of("--demo"), Map.of(
+          ServerConfig.ZEN_DEMO_LATENCY_MS, "50",
+          "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+          "OTEL_BSP_SCHEDULE_DELAY", "600000"), err);
+      try {
+        RawClient client = new RawClient(process.getOutputStream(), process.getInputStream());
+        client.initialize("2025-11-25");
+        JsonNode chat = call(client, "chat", Map.of("prompt", "Hello", "model", "gpt-5-mini"), CHAT_TRACE);
+        assertThat(chat.at("/result/isError").asBoolean()).isFalse();
+        assertThat(receiver.spans()).as("nothing exported yet").isEmpty();
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+      } finally {
+        process.destroyForcibly();
+      }
+      assertThat(receiver.spans()).as(Files.readString(err)).extracting(ReceivedSpan::name)
+          .contains("tools/call chat", "chat gpt-5-mini");
     }
   }
 
