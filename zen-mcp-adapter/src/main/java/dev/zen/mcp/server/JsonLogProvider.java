@@ -32,6 +32,12 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * slf4j-simple stays the backend of the default text format. The levels are LOG_LEVEL's.
  */
 public final class JsonLogProvider implements SLF4JServiceProvider {
+  /**
+   * Loggers under this name never log below INFO: Jetty's DEBUG prints every request header, a
+   * client's bearer token included.
+   */
+  static final String CAPPED_AT_INFO = "org.eclipse.jetty";
+
   /** The threshold, set from LOG_LEVEL before the first logger is made. */
   static volatile Level threshold = Level.INFO;
   static volatile boolean off;
@@ -100,12 +106,15 @@ public final class JsonLogProvider implements SLF4JServiceProvider {
   private static final class JsonLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
 
+    private final boolean capped;
+
     JsonLogger(String name) {
       this.name = name;
+      this.capped = name.startsWith(CAPPED_AT_INFO);
     }
 
-    private static boolean enabled(Level level) {
-      return !off && level.toInt() >= threshold.toInt();
+    private boolean enabled(Level level) {
+      return !off && level.toInt() >= threshold.toInt() && (!capped || level.toInt() >= Level.INFO.toInt());
     }
 
     @Override

@@ -161,8 +161,13 @@ public final class ZenMcpServer {
     log.info("Zen MCP server {} on {} ({}; {}): {}", version, server.uri(), options.stateless() ? "stateless"
         : "sessions", options.principals().isEmpty() ? "no tokens, loopback only" : options.principals().size()
         + " principals", runtime.describe());
-    // One line on stderr that scripts and tests can wait for.
-    err.println("zen-mcp-server: listening on " + server.uri());
+    // One line on stderr that scripts and tests can wait for; with LOG_FORMAT=json a JSON line too,
+    // whose URL is followed by a space like the text's end of line.
+    if (config.jsonLogs()) {
+      log.info("zen-mcp-server: listening on {} (Streamable HTTP)", server.uri());
+    } else {
+      err.println("zen-mcp-server: listening on " + server.uri());
+    }
     stop.join();
     Duration grace = config.http().drain();
     log.info("draining: no new sessions or calls; {} running calls get up to {} s", server.runningCalls(),
@@ -217,6 +222,11 @@ public final class ZenMcpServer {
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    if (level.compareTo(ServerConfig.LogLevel.INFO) < 0) {
+      // Jetty's DEBUG prints every request header, a client's bearer token included (and floods the
+      // log besides): it stays at INFO whatever LOG_LEVEL asks for.
+      setIfAbsent("org.slf4j.simpleLogger.log." + JsonLogProvider.CAPPED_AT_INFO, "info");
+    }
   }
 
   private static void setIfAbsent(String key, String value) {

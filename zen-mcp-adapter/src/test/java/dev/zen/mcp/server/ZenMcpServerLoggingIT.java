@@ -63,6 +63,43 @@ class ZenMcpServerLoggingIT {
         .doesNotContain(API_KEY.substring(0, 12)).doesNotContain(OTEL_TOKEN.substring(0, 12));
   }
 
+  @ParameterizedTest(name = "LOG_FORMAT={0}")
+  @ValueSource(strings = {"text", "json"})
+  void an_http_clients_bearer_token_never_reaches_the_log_even_at_trace(String format) throws Exception {
+    String token = "http-test-SECRET-9b3e11";
+    Path err = dir.resolve("http-" + format + "-stderr.txt");
+    Process process = ServerJar.start(List.of(), List.of("--demo", "--http", "127.0.0.1:0"), Map.of(
+        HttpConfig.ZEN_HTTP_TOKENS, "alice:" + token,
+        ServerConfig.LOG_LEVEL, "TRACE",
+        ServerConfig.LOG_FORMAT, format), err);
+    try {
+      java.net.URI uri = ServerJar.awaitListening(process, err);
+      java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(uri)
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .header("Accept", "application/json, text/event-stream")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,"
+                  + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                  + "\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}"))
+              .build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      process.destroy();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+    String stderr = Files.readString(err);
+    assertThat(stderr).as("TRACE logs the request").contains("initialize");
+    assertThat(stderr).doesNotContain(token).doesNotContain(token.substring(0, 12));
+    if (format.equals("json")) {
+      for (String line : stderr.lines().filter(line -> !line.isBlank()).toList()) {
+        assertThat(RawClient.JSON.readTree(line).isObject()).as(line).isTrue();
+      }
+    }
+  }
+
   @Test
   void json_logs_are_one_object_per_line_with_the_calls_trace() throws Exception {
     String stderr = run("json");
