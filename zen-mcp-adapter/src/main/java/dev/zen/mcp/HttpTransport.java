@@ -457,6 +457,7 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, call.method(), call.id(),
         call.params() == null ? null : json.convertValue(call.params(), MAP));
     Map<String, Object> context = new HashMap<>();
+    context.put(ToolBridge.REQUEST_ID, call.id());
     if (principal != null) {
       context.put(ToolBridge.PRINCIPAL, principal);
     }

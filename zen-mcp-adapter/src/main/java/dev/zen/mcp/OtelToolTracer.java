@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * Tool-call spans and metrics through OpenTelemetry, named after the MCP semantic conventions
  * (development status): a SERVER span {@code tools/call <tool>} with {@code mcp.method.name},
  * {@code gen_ai.tool.name}, {@code gen_ai.operation.name} = {@code execute_tool},
- * {@code mcp.session.id} and {@code error.type}; the histogram {@code mcp.server.operation.duration}
+ * {@code mcp.session.id}, {@code jsonrpc.request.id} and {@code error.type}; the histogram {@code mcp.server.operation.duration}
  * and the up-down counter {@code zen.mcp.tool.calls.active}. Only loaded when opentelemetry-api is
  * on the class path.
  */
@@ -33,6 +33,7 @@ final class OtelToolTracer implements ToolTracer {
   static final AttributeKey<String> TOOL_NAME = AttributeKey.stringKey("gen_ai.tool.name");
   static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
   static final AttributeKey<String> SESSION_ID = AttributeKey.stringKey("mcp.session.id");
+  static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("jsonrpc.request.id");
   static final AttributeKey<String> CONVERSATION_ID = AttributeKey.stringKey("gen_ai.conversation.id");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
@@ -74,8 +75,8 @@ final class OtelToolTracer implements ToolTracer {
   }
 
   @Override
-  public CallSpan start(String tool, @Nullable String sessionId, @Nullable Map<String, Object> meta,
-      @Nullable String conversationId) {
+  public CallSpan start(String tool, @Nullable String sessionId, @Nullable String requestId,
+      @Nullable Map<String, Object> meta, @Nullable String conversationId) {
     OpenTelemetry otel = explicit != null ? explicit : GlobalOpenTelemetry.isSet() ? GlobalOpenTelemetry.get() : null;
     if (otel == null) {
       // No SDK registered: the call pays one volatile read, nothing else.
@@ -93,6 +94,9 @@ final class OtelToolTracer implements ToolTracer {
         .setAttribute(OPERATION, "execute_tool");
     if (sessionId != null) {
       builder.setAttribute(SESSION_ID, sessionId);
+    }
+    if (requestId != null) {
+      builder.setAttribute(REQUEST_ID, requestId);
     }
     if (conversationId != null) {
       builder.setAttribute(CONVERSATION_ID, conversationId);

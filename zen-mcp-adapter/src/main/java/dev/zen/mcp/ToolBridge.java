@@ -58,6 +58,8 @@ final class ToolBridge {
 
   /** The transport context key under which a transport passes the caller's principal (a String). */
   static final String PRINCIPAL = "dev.zen.mcp.principal";
+  /** The transport context key under which a transport passes the JSON-RPC request's id. */
+  static final String REQUEST_ID = "dev.zen.mcp.requestId";
   /** MDC key: the tool a log line's call runs. */
   static final String MDC_TOOL = "tool";
   /** MDC key: the conversation ({@code continuation_id}) a log line's call continues, when it does. */
@@ -208,7 +210,9 @@ final class ToolBridge {
       if (built.arguments().get("continuation_id") instanceof String id && !id.isBlank()) {
         conversation = id;
       }
-      span = tracer.start(tool, exchange.sessionId(), request.meta(), conversation);
+      Object requestId = exchange.transportContext() == null ? null : exchange.transportContext().get(REQUEST_ID);
+      span = tracer.start(tool, exchange.sessionId(), requestId == null ? null : String.valueOf(requestId),
+          request.meta(), conversation);
       running.add(this);
       try {
         span.propagating(executor).execute(() -> run(built));

@@ -16,8 +16,8 @@ interface ToolTracer {
    * ({@code traceparent}, {@code tracestate}) when it has one, of the caller's current context
    * otherwise.
    */
-  CallSpan start(String tool, @Nullable String sessionId, @Nullable Map<String, Object> meta,
-      @Nullable String conversationId);
+  CallSpan start(String tool, @Nullable String sessionId, @Nullable String requestId,
+      @Nullable Map<String, Object> meta, @Nullable String conversationId);
 
   /** The tracer for this class path: OpenTelemetry's global instance, looked up per call, when present. */
   static ToolTracer automatic() {
@@ -38,8 +38,8 @@ interface ToolTracer {
     INSTANCE;
 
     @Override
-    public CallSpan start(String tool, @Nullable String sessionId, @Nullable Map<String, Object> meta,
-        @Nullable String conversationId) {
+    public CallSpan start(String tool, @Nullable String sessionId, @Nullable String requestId,
+        @Nullable Map<String, Object> meta, @Nullable String conversationId) {
       return this;
     }
 

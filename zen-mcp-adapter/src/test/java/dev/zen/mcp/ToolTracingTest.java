@@ -122,6 +122,7 @@ class ToolTracingTest {
     assertThat(tool.getAttributes().get(AttributeKey.stringKey("mcp.method.name"))).isEqualTo("tools/call");
     assertThat(tool.getAttributes().get(AttributeKey.stringKey("gen_ai.tool.name"))).isEqualTo("chat");
     assertThat(tool.getAttributes().get(AttributeKey.stringKey("error.type"))).isNull();
+    assertThat(tool.getAttributes().get(AttributeKey.stringKey("jsonrpc.request.id"))).isEqualTo(String.valueOf(lastId));
 
     SpanData run = childrenOf(spans, tool).stream().filter(s -> s.getName().startsWith("zen.run ")).findFirst()
         .orElseThrow(() -> new AssertionError("no run under the tool span:\n" + tree(spans)));
@@ -203,8 +204,11 @@ class ToolTracingTest {
       params.putObject("_meta").put("traceparent", "00-" + TRACE_ID + "-" + PARENT_ID + "-01")
           .put("tracestate", "vendor=1");
     }
-    return client.awaitResponse(client.sendRequest("tools/call", params));
+    lastId = client.sendRequest("tools/call", params);
+    return client.awaitResponse(lastId);
   }
+
+  private long lastId;
 
   /** The exported spans once {@code count} spans named {@code name} have ended (spans end after the answer is sent). */
   private static List<SpanData> awaitSpans(int count, String name) {
