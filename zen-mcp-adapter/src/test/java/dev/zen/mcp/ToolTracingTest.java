@@ -165,6 +165,21 @@ class ToolTracingTest {
   }
 
   @Test
+  void a_workflow_tools_expert_model_call_stays_in_the_calls_trace() {
+    Map<String, Object> step = new java.util.HashMap<>(Map.of("step", "Monolith or services?", "step_number", 1,
+        "total_steps", 1, "next_step_required", false, "findings", "coupling", "model", "gpt-5-mini"));
+    step.put("issues_found", List.of(Map.of("severity", "low", "description", "coupling")));
+    JsonNode answer = call("thinkdeep", step, true);
+    assertThat(answer.path("result").path("isError").asBoolean()).as(answer.toString()).isFalse();
+
+    List<SpanData> spans = awaitSpans(1, "tools/call thinkdeep");
+    List<SpanData> models = spans.stream().filter(s -> s.getName().startsWith("chat ")).toList();
+    assertThat(models).as("the expert was asked\n" + tree(spans)).isNotEmpty();
+    assertThat(spans).as("files load asynchronously before the expert's call, which still belongs to the call\n"
+        + tree(spans)).allMatch(span -> span.getTraceId().equals(TRACE_ID));
+  }
+
+  @Test
   void a_retried_model_call_is_one_span_per_attempt_under_the_same_node() {
     JsonNode answer = call("chat", Map.of("prompt", "Retry me", "model", "gpt-5-nano"), false);
     assertThat(answer.path("result").path("isError").asBoolean()).as(answer.toString()).isFalse();
