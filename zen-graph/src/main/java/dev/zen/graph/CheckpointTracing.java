@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * A CLIENT span {@code zen.checkpoint <operation>} ({@code put}, {@code put_if_leased},
  * {@code latest}, {@code get}, {@code history}, {@code threads}, {@code delete_thread},
  * {@code lease}, {@code release_lease}) with {@code zen.checkpoint.store} (the store's class),
- * {@code zen.thread_id} and {@code error.type}, made only inside a trace (a span is current), so
+ * {@code zen.thread_id}, {@code error.type} and, for writes, {@code zen.checkpoint.size} (bytes in
+ * {@link dev.zen.spi.CheckpointCodec}'s form, computed only for a sampled span), made only inside a trace (a span is current), so
  * lease renewals and readiness probes do not start traces of their own; and, for every operation,
  * the histogram {@code zen.checkpoint.operation.duration}.
  *

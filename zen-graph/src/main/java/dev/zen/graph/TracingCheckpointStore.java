@@ -2,6 +2,7 @@ package dev.zen.graph;
 
 import dev.zen.internal.Futures;
 import dev.zen.spi.Checkpoint;
+import dev.zen.spi.CheckpointCodec;
 import dev.zen.spi.CheckpointStore;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -28,6 +29,7 @@ final class TracingCheckpointStore implements CheckpointStore {
   static final AttributeKey<String> OPERATION = AttributeKey.stringKey("zen.checkpoint.operation");
   static final AttributeKey<String> THREAD = AttributeKey.stringKey("zen.thread_id");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  static final AttributeKey<Long> SIZE = AttributeKey.longKey("zen.checkpoint.size");
 
   private final CheckpointStore delegate;
   private final @Nullable OpenTelemetry explicit;
@@ -44,12 +46,12 @@ final class TracingCheckpointStore implements CheckpointStore {
 
   @Override
   public CompletionStage<Void> put(Checkpoint checkpoint) {
-    return record("put", checkpoint.threadId(), () -> delegate.put(checkpoint));
+    return recordWrite("put", checkpoint, () -> delegate.put(checkpoint));
   }
 
   @Override
   public CompletionStage<Boolean> putIfLeased(Checkpoint checkpoint, String holder) {
-    return record("put_if_leased", checkpoint.threadId(), () -> delegate.putIfLeased(checkpoint, holder));
+    return recordWrite("put_if_leased", checkpoint, () -> delegate.putIfLeased(checkpoint, holder));
   }
 
   @Override
@@ -97,7 +99,17 @@ final class TracingCheckpointStore implements CheckpointStore {
     return delegate.toString();
   }
 
+  /** A write: as below, and its span says how many bytes the checkpoint takes in the SPI's binary form. */
+  private <T> CompletionStage<T> recordWrite(String operation, Checkpoint checkpoint, Supplier<CompletionStage<T>> call) {
+    return record(operation, checkpoint.threadId(), checkpoint, call);
+  }
+
   private <T> CompletionStage<T> record(String operation, @Nullable String threadId,
+      Supplier<CompletionStage<T>> call) {
+    return record(operation, threadId, null, call);
+  }
+
+  private <T> CompletionStage<T> record(String operation, @Nullable String threadId, @Nullable Checkpoint written,
       Supplier<CompletionStage<T>> call) {
     OpenTelemetry otel = explicit != null ? explicit : GlobalOpenTelemetry.isSet() ? GlobalOpenTelemetry.get() : null;
     if (otel == null) {
@@ -114,6 +126,15 @@ final class TracingCheckpointStore implements CheckpointStore {
             .setAllAttributes(threadId == null ? Attributes.empty() : Attributes.of(THREAD, threadId))
             .startSpan()
         : null;
+    if (span != null && written != null && span.isRecording()) {
+      // Encoded only for a sampled span (a store may encode it again): what the write weighs is
+      // what makes a slow one slow.
+      try {
+        span.setAttribute(SIZE, (long) CheckpointCodec.encode(written).length);
+      } catch (RuntimeException e) {
+        // A state the binary form cannot hold (the memory store keeps any): no size.
+      }
+    }
     long start = System.nanoTime();
     CompletionStage<T> result;
     try {

@@ -135,7 +135,9 @@ class ToolTracingTest {
     assertThat(spans).as("every span is in the client's trace\n" + tree(spans))
         .allMatch(span -> span.getTraceId().equals(TRACE_ID));
     assertThat(spans).as("checkpoint writes are spans of the call\n" + tree(spans))
-        .anyMatch(span -> span.getName().startsWith("zen.checkpoint "));
+        .anyMatch(span -> span.getName().startsWith("zen.checkpoint "))
+        .anyMatch(span -> span.getName().equals("zen.checkpoint put")
+            && span.getAttributes().get(AttributeKey.longKey("zen.checkpoint.size")) > 100);
 
     assertThat(metric("mcp.server.operation.duration")).as(OTEL.getMetrics().stream().map(MetricData::getName).toList().toString()).isNotNull();
     assertThat(metric("zen.mcp.tool.calls.active")).isNotNull();
