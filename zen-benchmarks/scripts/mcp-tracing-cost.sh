@@ -7,7 +7,8 @@
 # three measured rounds). Off and on alternate, ROUNDS times, so machine noise hits both.
 # With tracing on the batch span processor's queue is raised (OTEL_BSP_MAX_QUEUE_SIZE=65536) so
 # that no span of a 1,000-call burst is dropped: the figure is the cost of exporting every span.
-# Usage: zen-benchmarks/scripts/mcp-tracing-cost.sh   (RUNS=10 CALLS=1000 LATENCY_MS=500 ROUNDS=2 JAVA=java SKIP_BUILD=1)
+# Usage: zen-benchmarks/scripts/mcp-tracing-cost.sh   (RUNS=10 CALLS=1000 LATENCY_MS=500 ROUNDS=2 JAVA=java SKIP_BUILD=1
+#        PARTS="startup life load")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -15,6 +16,7 @@ RUNS="${RUNS:-10}"
 CALLS="${CALLS:-1000}"
 LATENCY_MS="${LATENCY_MS:-500}"
 ROUNDS="${ROUNDS:-2}"
+PARTS="${PARTS:-startup life load}"
 JAVA="${JAVA:-java}"
 OUT=zen-benchmarks/target/mcp-bench
 mkdir -p "$OUT"
@@ -50,6 +52,7 @@ echo "JDK $V, OTLP receiver $ENDPOINT, load average $(cut -d' ' -f1-3 /proc/load
 off() { (unset OTEL_EXPORTER_OTLP_ENDPOINT; "$@"); }
 on() { (export OTEL_EXPORTER_OTLP_ENDPOINT="$ENDPOINT" OTEL_BSP_MAX_QUEUE_SIZE=65536; "$@"); }
 for round in $(seq "$ROUNDS"); do
+  [[ " $PARTS " == *" startup "* ]] || break
   off bench startup "tracing off, JDK $V, round $round" "$RUNS" -- "$JAVA" -Xmx256m -jar "$ZEN" --demo
   on bench startup "tracing on (OTLP), JDK $V, round $round" "$RUNS" -- "$JAVA" -Xmx256m -jar "$ZEN" --demo
 done
@@ -65,10 +68,12 @@ life() {
     END { printf "life %-30s runs=%d min=%.2f s median=%.2f s CPU (user+sys)\n", label, NR, cpu[1], cpu[int((NR + 1) / 2)] }'
 }
 for round in $(seq "$ROUNDS"); do
+  [[ " $PARTS " == *" life "* ]] || break
   off life "tracing off, round $round" "off-$round"
   on life "tracing on (OTLP), round $round" "on-$round"
 done
 for round in $(seq "$ROUNDS"); do
+  [[ " $PARTS " == *" load "* ]] || break
   off bench load "tracing off, JDK $V, round $round" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -Xmx256m -jar "$ZEN"
   on bench load "tracing on (OTLP), JDK $V, round $round" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -Xmx256m -jar "$ZEN"
 done
