@@ -83,6 +83,12 @@ final class GenAiInterceptor implements GatewayInterceptor {
 
   @Override
   public CompletableFuture<ChatReply> intercept(Call call) {
+    if (explicit == null && !GlobalOpenTelemetry.isSet()) {
+      // No SDK registered (the server without OTEL_*): pass the call through rather than build a
+      // no-op span, no-op instruments and a chunk wrapper for each call.
+      Consumer<ChatChunk> listener = call.chunkListener();
+      return listener != null ? call.proceed(call.request(), listener) : call.proceed(call.request());
+    }
     Instruments metrics = instruments();
     ChatRequest request = call.request();
     boolean streamed = call.chunkListener() != null;
