@@ -60,6 +60,8 @@ final class ToolBridge {
   static final String PRINCIPAL = "dev.zen.mcp.principal";
   /** The transport context key under which a transport passes the JSON-RPC request's id. */
   static final String REQUEST_ID = "dev.zen.mcp.requestId";
+  /** The transport context key of the HTTP request's {@code traceparent}/{@code tracestate} headers (a Map). */
+  static final String TRACE_HEADERS = "dev.zen.mcp.traceHeaders";
   /** MDC key: the tool a log line's call runs. */
   static final String MDC_TOOL = "tool";
   /** MDC key: the conversation ({@code continuation_id}) a log line's call continues, when it does. */
@@ -212,7 +214,7 @@ final class ToolBridge {
       }
       Object requestId = exchange.transportContext() == null ? null : exchange.transportContext().get(REQUEST_ID);
       span = tracer.start(tool, exchange.sessionId(), requestId == null ? null : String.valueOf(requestId),
-          request.meta(), conversation);
+          traceCarrier(), conversation);
       running.add(this);
       try {
         span.propagating(executor).execute(() -> run(built));
@@ -225,6 +227,17 @@ final class ToolBridge {
         CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
             .execute(() -> stop("it ran longer than the server's limit of " + human(timeout) + " per call"));
       }
+    }
+
+    /** The request's {@code _meta} when it carries a traceparent; else the HTTP request's trace headers. */
+    @SuppressWarnings("unchecked")
+    private @Nullable Map<String, Object> traceCarrier() {
+      Map<String, Object> meta = request.meta();
+      if (meta != null && meta.get("traceparent") instanceof String) {
+        return meta;
+      }
+      Object headers = exchange.transportContext() == null ? null : exchange.transportContext().get(TRACE_HEADERS);
+      return headers instanceof Map<?, ?> map ? (Map<String, Object>) map : meta;
     }
 
     /** Cancels the host's work but, unlike a client's cancellation, answers: with an error naming {@code reason}. */
