@@ -90,6 +90,7 @@ final class AgentFlow {
   }
 
   private static CompletableFuture<Map<String, ?>> runTool(Call call, GraphState state, NodeContext node) {
+    call.runningIn(node.executor());
     CompletableFuture<ToolOutcome> running = Futures.call(() -> call.tool.run(call));
     return Futures.cancelling(running.thenApply(outcome -> finish(call, outcome)), running);
   }

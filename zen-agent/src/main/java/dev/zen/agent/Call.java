@@ -281,9 +281,19 @@ final class Call implements ToolContext {
     return services.info();
   }
 
+  /** The running tool's node executor (carries the node's trace context); set by {@link AgentFlow}. */
+  private volatile @Nullable Executor nodeExecutor;
+
+  void runningIn(Executor nodeExecutor) {
+    this.nodeExecutor = nodeExecutor;
+  }
+
   @Override
   public Executor executor() {
-    return services.executor();
+    // Inside the tool's node, its continuations keep the node's trace context: a model call made
+    // after an asynchronous step (consensus' synthesis, say) is then still a child of the node.
+    Executor node = nodeExecutor;
+    return node != null ? node : services.executor();
   }
 
   @Override

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * and {@code output_tokens}, {@code gen_ai.response.finish_reasons}, {@code server.address}; the
  * prompt and the answer only when {@link Builder#captureContent} is set), and the metrics
  * {@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage} and
- * {@code zen.gen_ai.time_to_first_token} (streams).
+ * {@code zen.gen_ai.time_to_first_token} (streams), and {@code zen.gen_ai.client.active} (requests in
+ * flight per model).
  *
  * <p>Put its {@link #interceptor()} innermost, next to the gateway and inside
  * {@link GatewayResilience}, so that each attempt of a retried call is its own span, a child of

@@ -14,6 +14,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -61,7 +62,7 @@ final class GenAiInterceptor implements GatewayInterceptor {
 
   /** Instruments of one OpenTelemetry instance, made once (the global one may be set later). */
   private record Instruments(OpenTelemetry owner, Meter meter, DoubleHistogram duration, LongHistogram tokens,
-      DoubleHistogram firstToken) {}
+      DoubleHistogram firstToken, LongUpDownCounter active) {}
 
   private Instruments instruments() {
     OpenTelemetry otel = explicit != null ? explicit
@@ -75,7 +76,9 @@ final class GenAiInterceptor implements GatewayInterceptor {
           meter.histogramBuilder("gen_ai.client.token.usage").ofLongs().setUnit("{token}")
               .setDescription("Tokens used per GenAI operation, by type").build(),
           meter.histogramBuilder("zen.gen_ai.time_to_first_token").setUnit("s")
-              .setDescription("Time from sending a streamed request to its first chunk").build());
+              .setDescription("Time from sending a streamed request to its first chunk").build(),
+          meter.upDownCounterBuilder("zen.gen_ai.client.active").setUnit("{request}")
+              .setDescription("Model requests in flight (past the bulkhead), per model").build());
       instruments = current;
     }
     return current;
@@ -83,6 +86,12 @@ final class GenAiInterceptor implements GatewayInterceptor {
 
   @Override
   public CompletableFuture<ChatReply> intercept(Call call) {
+    if (explicit == null && !GlobalOpenTelemetry.isSet()) {
+      // No SDK registered (the server without OTEL_*): pass the call through rather than build a
+      // no-op span, no-op instruments and a chunk wrapper for each call.
+      Consumer<ChatChunk> listener = call.chunkListener();
+      return listener != null ? call.proceed(call.request(), listener) : call.proceed(call.request());
+    }
     Instruments metrics = instruments();
     ChatRequest request = call.request();
     boolean streamed = call.chunkListener() != null;
@@ -101,6 +110,8 @@ final class GenAiInterceptor implements GatewayInterceptor {
       span.setAttribute(INPUT_MESSAGES, messages(request.messages()));
     }
     Span started = span.startSpan();
+    Attributes model = Attributes.of(REQUEST_MODEL, request.model());
+    metrics.active().add(1, model);
     long start = System.nanoTime();
     AtomicLong firstChunk = new AtomicLong();
     CompletableFuture<ChatReply> result;
@@ -120,6 +131,7 @@ final class GenAiInterceptor implements GatewayInterceptor {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete((reply, error) -> {
+      metrics.active().add(-1, model);
       AttributesBuilder common = Attributes.builder().put(OPERATION, "chat").put(REQUEST_MODEL, request.model());
       if (serverAddress != null) {
         common.put(SERVER_ADDRESS, serverAddress);

@@ -118,6 +118,8 @@ class GatewayTracingTest {
       assertThat(span.getAttributes().asMap().values()).noneMatch(value -> String.valueOf(value).contains("secret"));
     });
 
+    assertThat(metric("zen.gen_ai.client.active").getLongSumData().getPoints())
+        .as("nothing in flight once the call ended").allMatch(point -> point.getValue() == 0);
     MetricData duration = metric("gen_ai.client.operation.duration");
     assertThat(duration.getUnit()).isEqualTo("s");
     assertThat(duration.getHistogramData().getPoints()).singleElement().satisfies(point -> {

@@ -45,7 +45,7 @@ public final class GraphTracing {
     return tracer.get();
   }
 
-  private static final class OtelPresence {
+  static final class OtelPresence {
     static final boolean AVAILABLE = isPresent();
 
     private static boolean isPresent() {

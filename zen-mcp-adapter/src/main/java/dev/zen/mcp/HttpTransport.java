@@ -457,6 +457,15 @@ final class HttpTransport extends HttpServlet implements McpStreamableServerTran
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, call.method(), call.id(),
         call.params() == null ? null : json.convertValue(call.params(), MAP));
     Map<String, Object> context = new HashMap<>();
+    context.put(ToolBridge.REQUEST_ID, call.id());
+    // An instrumented HTTP client sends its trace context as headers; the tool bridge uses them
+    // when the request's _meta carries none.
+    String traceparent = request.getHeader("traceparent");
+    if (traceparent != null) {
+      String tracestate = request.getHeader("tracestate");
+      context.put(ToolBridge.TRACE_HEADERS, tracestate == null ? Map.of("traceparent", traceparent)
+          : Map.of("traceparent", traceparent, "tracestate", tracestate));
+    }
     if (principal != null) {
       context.put(ToolBridge.PRINCIPAL, principal);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse.JSONRPCError;
 import io.modelcontextprotocol.spec.McpServerSession;
@@ -287,7 +288,11 @@ final class StdioTransport implements McpServerTransportProvider {
     }
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, request.method(),
         request.id(), toMap(request.params()));
+    // The request's id reaches the tool bridge (its span's jsonrpc.request.id) as the HTTP
+    // transport passes its principal: in the transport context the SDK hands each handler.
+    McpTransportContext context = McpTransportContext.create(Map.of(ToolBridge.REQUEST_ID, request.id()));
     entry.start(requireSession().handle(message)
+        .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
         .doFinally(signal -> {
           inFlight.remove(request.id(), entry);
           released();

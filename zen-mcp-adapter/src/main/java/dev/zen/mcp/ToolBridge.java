@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -46,12 +47,25 @@ import reactor.core.publisher.MonoSink;
  * thrown exception or a cancelled run becomes an {@code isError} result whose text says what
  * happened and what to do. Unknown tools and malformed {@code tools/call} params are refused
  * before the SDK sees them ({@link #check}), with {@code -32602} and the tool's name.
+ *
+ * <p>Each call is a span ({@link ToolTracer}; a child of the trace context in the request's
+ * {@code _meta} when the client sent one) under which the agent's run and model calls record theirs,
+ * and its log lines carry the tool and the conversation in the MDC ({@value #MDC_TOOL},
+ * {@value #MDC_CONVERSATION}) on the thread that starts it.
  */
 final class ToolBridge {
   private static final Logger LOG = LoggerFactory.getLogger(ToolBridge.class);
 
   /** The transport context key under which a transport passes the caller's principal (a String). */
   static final String PRINCIPAL = "dev.zen.mcp.principal";
+  /** The transport context key under which a transport passes the JSON-RPC request's id. */
+  static final String REQUEST_ID = "dev.zen.mcp.requestId";
+  /** The transport context key of the HTTP request's {@code traceparent}/{@code tracestate} headers (a Map). */
+  static final String TRACE_HEADERS = "dev.zen.mcp.traceHeaders";
+  /** MDC key: the tool a log line's call runs. */
+  static final String MDC_TOOL = "tool";
+  /** MDC key: the conversation ({@code continuation_id}) a log line's call continues, when it does. */
+  static final String MDC_CONVERSATION = "conversation_id";
 
   private final ToolHost host;
   private final Executor executor;
@@ -59,6 +73,7 @@ final class ToolBridge {
   private final Map<String, ToolSpec> tools;
   private final @Nullable Duration callTimeout;
   private final Set<Run> running = ConcurrentHashMap.newKeySet();
+  private final ToolTracer tracer = ToolTracer.automatic();
 
   /** {@code serverName} names the log notifications of each tool: {@code <serverName>.<tool>}. */
   ToolBridge(ToolHost host, Executor executor, String serverName) {
@@ -165,6 +180,8 @@ final class ToolBridge {
     private boolean cancelled;
     private boolean finished;
     private @Nullable String stopReason;
+    private ToolTracer.CallSpan span = ToolTracer.Noop.INSTANCE;
+    private @Nullable String conversation;
 
     Run(String tool, McpAsyncServerExchange exchange, McpSchema.CallToolRequest request, MonoSink<CallToolResult> sink) {
       this.tool = tool;
@@ -192,9 +209,15 @@ final class ToolBridge {
         call.principal(principal);
       }
       ToolCall built = call.build();
+      if (built.arguments().get("continuation_id") instanceof String id && !id.isBlank()) {
+        conversation = id;
+      }
+      Object requestId = exchange.transportContext() == null ? null : exchange.transportContext().get(REQUEST_ID);
+      span = tracer.start(tool, exchange.sessionId(), requestId == null ? null : String.valueOf(requestId),
+          traceCarrier(), conversation);
       running.add(this);
       try {
-        executor.execute(() -> run(built));
+        span.propagating(executor).execute(() -> run(built));
       } catch (RejectedExecutionException e) {
         finish(null, new CancellationException("the server is shutting down"));
         return;
@@ -204,6 +227,17 @@ final class ToolBridge {
         CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run)
             .execute(() -> stop("it ran longer than the server's limit of " + human(timeout) + " per call"));
       }
+    }
+
+    /** The request's {@code _meta} when it carries a traceparent; else the HTTP request's trace headers. */
+    @SuppressWarnings("unchecked")
+    private @Nullable Map<String, Object> traceCarrier() {
+      Map<String, Object> meta = request.meta();
+      if (meta != null && meta.get("traceparent") instanceof String) {
+        return meta;
+      }
+      Object headers = exchange.transportContext() == null ? null : exchange.transportContext().get(TRACE_HEADERS);
+      return headers instanceof Map<?, ?> map ? (Map<String, Object>) map : meta;
     }
 
     /** Cancels the host's work but, unlike a client's cancellation, answers: with an error naming {@code reason}. */
@@ -229,11 +263,18 @@ final class ToolBridge {
         }
       }
       CompletableFuture<ToolResult> future;
+      MDC.put(MDC_TOOL, tool);
+      if (conversation != null) {
+        MDC.put(MDC_CONVERSATION, conversation);
+      }
       try {
         future = host.call(call);
       } catch (RuntimeException e) {
         finish(null, e);
         return;
+      } finally {
+        MDC.remove(MDC_TOOL);
+        MDC.remove(MDC_CONVERSATION);
       }
       boolean cancelNow;
       synchronized (this) {
@@ -257,6 +298,7 @@ final class ToolBridge {
         future = this.future;
       }
       running.remove(this);
+      span.end("cancelled");
       LOG.debug("{}: cancelled by the client after {} ms", tool, elapsedMillis());
       if (future != null) {
         future.cancel(true);
@@ -292,8 +334,22 @@ final class ToolBridge {
           failure = new CancellationException(stopReason);
         }
       }
+      span.end(errorType(result, failure));
       CallToolResult answer = result != null ? answer(result) : failed(failure);
       sink.success(answer);
+    }
+
+    /**
+     * {@code error.type} of the call's span and duration: {@code tool_error} for an error result
+     * (as the MCP conventions say), {@code cancelled} for a call stopped before it finished, the
+     * exception's simple class name for a failure (as the GenAI spans name it); none for an answer.
+     */
+    private static @Nullable String errorType(@Nullable ToolResult result, @Nullable Throwable failure) {
+      if (result != null) {
+        return result.isError() ? "tool_error" : null;
+      }
+      Throwable cause = failure == null ? null : Futures.unwrap(failure);
+      return cause == null || cause instanceof CancellationException ? "cancelled" : cause.getClass().getSimpleName();
     }
 
     private CallToolResult answer(ToolResult result) {

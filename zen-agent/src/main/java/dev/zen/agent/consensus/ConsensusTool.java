@@ -129,7 +129,9 @@ public final class ConsensusTool extends ZenTool {
       stances.add(stance);
     }
     CompletableFuture<List<ModelOutcome>> all = ModelFanOut.ask(new Reporting(context, entries.size()), requests);
-    CompletableFuture<ToolOutcome> outcome = all.thenCompose(outcomes -> {
+    // On the node's executor: the last answer completes `all` on a gateway thread, which has no trace
+    // context, and the synthesis' model call belongs under the node like the others.
+    CompletableFuture<ToolOutcome> outcome = all.thenComposeAsync(outcomes -> {
       List<Opinion> opinions = new ArrayList<>();
       for (int i = 0; i < outcomes.size(); i++) {
         ModelOutcome result = outcomes.get(i);
@@ -145,7 +147,7 @@ public final class ConsensusTool extends ZenTool {
         }
       }
       return synthesize(context, synthesizer, proposal, opinions);
-    });
+    }, context.executor());
     return Futures.cancelling(outcome, all);
   }
 

@@ -59,7 +59,9 @@ final class ExpertReview {
         context.attachFiles(List.copyOf(work.relevantFiles), request)
             .thenCompose(loaded -> context.attachImages(List.copyOf(work.images)))
             .thenApply(loaded -> request));
-    CompletableFuture<ToolOutcome> outcome = files.handle((request, error) -> {
+    // On the node's executor (ToolContext#executor): files may load on an I/O thread without the
+    // node's trace context, and the expert's model call belongs under the node.
+    CompletableFuture<ToolOutcome> outcome = files.handleAsync((request, error) -> {
       if (error == null) {
         return ask(request);
       }
@@ -67,7 +69,7 @@ final class ExpertReview {
       return cause instanceof InvalidRequestException invalid
           ? CompletableFuture.completedFuture(ToolOutcome.error(invalid.getMessage()))
           : CompletableFuture.<ToolOutcome>failedFuture(cause);
-    }).thenCompose(next -> next);
+    }, context.executor()).thenCompose(next -> next);
     return Futures.cancelling(outcome, files);
   }
 

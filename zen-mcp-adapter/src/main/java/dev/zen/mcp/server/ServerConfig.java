@@ -36,6 +36,7 @@ final class ServerConfig {
   static final String CONVERSATION_TIMEOUT_HOURS = "CONVERSATION_TIMEOUT_HOURS";
   static final String MAX_CONVERSATION_TURNS = "MAX_CONVERSATION_TURNS";
   static final String LOG_LEVEL = "LOG_LEVEL";
+  static final String LOG_FORMAT = "LOG_FORMAT";
   static final String REDIS_URL = "REDIS_URL";
   static final String ZEN_DEMO_LATENCY_MS = "ZEN_DEMO_LATENCY_MS";
   static final String ZEN_MAX_CONCURRENT_CALLS = "ZEN_MAX_CONCURRENT_CALLS";
@@ -69,7 +70,9 @@ final class ServerConfig {
       "  OPENROUTER_API_KEY                                  OpenRouter",
       "  DEFAULT_MODEL (auto), DISABLED_TOOLS (a,b), ENABLED_TOOLS (only these, a,b), CONVERSATION_TIMEOUT_HOURS (3),",
       "  MAX_CONVERSATION_TURNS (50),",
-      "  LOG_LEVEL (INFO; logs go to stderr), REDIS_URL (conversations in Redis instead of memory),",
+      "  LOG_LEVEL (INFO; logs go to stderr), LOG_FORMAT (text, or json: one object per line),",
+      "  REDIS_URL (conversations in Redis instead of memory),",
+      "  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER, ... (traces and metrics over OTLP; off when none is set),",
       "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint),",
       "  ZEN_CONNECT_TIMEOUT_SECONDS (10), ZEN_FIRST_BYTE_TIMEOUT_SECONDS (300: until a model starts answering),",
       "  ZEN_IDLE_TIMEOUT_SECONDS (300: a pause within an answer), ZEN_CALL_TIMEOUT_SECONDS (900: a whole model call),",
@@ -95,6 +98,8 @@ final class ServerConfig {
   private final @Nullable Duration conversationTimeout;
   private final @Nullable Integer maxConversationTurns;
   private final LogLevel logLevel;
+  private final boolean jsonLogs;
+  private final Map<String, String> openTelemetry;
   private final @Nullable String redisUrl;
   private final Duration demoLatency;
   private final int maxConcurrentCalls;
@@ -129,6 +134,8 @@ final class ServerConfig {
     this.conversationTimeout = p.conversationTimeout;
     this.maxConversationTurns = p.maxConversationTurns;
     this.logLevel = p.logLevel;
+    this.jsonLogs = p.jsonLogs;
+    this.openTelemetry = p.openTelemetry;
     this.redisUrl = p.redisUrl;
     this.demoLatency = p.demoLatency;
     this.maxConcurrentCalls = p.maxConcurrentCalls;
@@ -220,6 +227,19 @@ final class ServerConfig {
     return logLevel;
   }
 
+  /** LOG_FORMAT=json: one JSON object per log line; text (slf4j-simple's format) otherwise. */
+  boolean jsonLogs() {
+    return jsonLogs;
+  }
+
+  /**
+   * The non-blank {@code OTEL_*} variables, for OpenTelemetry's autoconfiguration (see
+   * {@link Telemetry}). Never logged: {@code OTEL_EXPORTER_OTLP_HEADERS} often holds a token.
+   */
+  Map<String, String> openTelemetry() {
+    return openTelemetry;
+  }
+
   Optional<String> redisUrl() {
     return Optional.ofNullable(redisUrl);
   }
@@ -265,6 +285,8 @@ final class ServerConfig {
     @Nullable Duration conversationTimeout;
     @Nullable Integer maxConversationTurns;
     LogLevel logLevel = LogLevel.INFO;
+    boolean jsonLogs;
+    Map<String, String> openTelemetry = Map.of();
     @Nullable String redisUrl;
     Duration demoLatency = DEFAULT_DEMO_LATENCY;
     int maxConcurrentCalls;
@@ -299,6 +321,14 @@ final class ServerConfig {
         return;
       }
       logLevel = logLevel();
+      jsonLogs = jsonLogs();
+      Map<String, String> otel = new java.util.TreeMap<>();
+      env.forEach((name, value) -> {
+        if (name.startsWith("OTEL_") && !value.isBlank()) {
+          otel.put(name, value.trim());
+        }
+      });
+      openTelemetry = Map.copyOf(otel);
       endpoint = demo ? null : endpoint();
       customModelName = get(CUSTOM_MODEL_NAME);
       defaultModel = get(DEFAULT_MODEL);
@@ -371,6 +401,17 @@ final class ServerConfig {
     private @Nullable String get(String name) {
       String value = env.get(name);
       return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private boolean jsonLogs() {
+      String value = get(LOG_FORMAT);
+      if (value == null || value.equalsIgnoreCase("text")) {
+        return false;
+      }
+      if (value.equalsIgnoreCase("json")) {
+        return true;
+      }
+      throw new ConfigurationException(LOG_FORMAT + "='" + value + "' is not a log format; use text or json");
     }
 
     private LogLevel logLevel() {

@@ -16,9 +16,14 @@ import sun.misc.Signal;
  * and keeps for exactly this use; where it is missing, the JVM's default stays in place.
  */
 final class Signals {
-  private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
+  // Not a static logger: onStop runs before the server configures logging (LOG_LEVEL, LOG_FORMAT),
+  // and the first logger made fixes SLF4J's backend and its settings.
 
   private Signals() {}
+
+  private static Logger log() {
+    return LoggerFactory.getLogger(Signals.class);
+  }
 
   /** Runs {@code stop} (once) on the first SIGTERM or SIGINT; false when they cannot be handled. */
   static boolean onStop(Runnable stop) {
@@ -28,17 +33,17 @@ final class Signals {
         int status = name.equals("TERM") ? 143 : 130;
         Signal.handle(new Signal(name), signal -> {
           if (received.getAndIncrement() == 0) {
-            LOG.info("SIG{} received: stopping", name);
+            log().info("SIG{} received: stopping", name);
             stop.run();
           } else {
-            LOG.warn("SIG{} received again while stopping: exiting now", name);
+            log().warn("SIG{} received again while stopping: exiting now", name);
             Runtime.getRuntime().halt(status);
           }
         });
       }
       return true;
     } catch (LinkageError | IllegalArgumentException e) {
-      LOG.debug("signals cannot be handled here; the JVM's default applies", e);
+      log().debug("signals cannot be handled here; the JVM's default applies", e);
       return false;
     }
   }

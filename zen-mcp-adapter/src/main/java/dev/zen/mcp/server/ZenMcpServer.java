@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Configured by environment variables ({@code CUSTOM_API_URL}, {@code CUSTOM_API_KEY},
  * {@code CUSTOM_MODEL_NAME}, {@code OPENAI_API_KEY}, {@code OPENROUTER_API_KEY},
  * {@code DEFAULT_MODEL}, {@code DISABLED_TOOLS}, {@code CONVERSATION_TIMEOUT_HOURS},
- * {@code MAX_CONVERSATION_TURNS}, {@code LOG_LEVEL}, {@code REDIS_URL},
+ * {@code MAX_CONVERSATION_TURNS}, {@code LOG_LEVEL}, {@code LOG_FORMAT}, {@code REDIS_URL}, OpenTelemetry's
+ * {@code OTEL_*} (traces and metrics),
  * {@code ZEN_MAX_CONCURRENT_CALLS}, the model-call timeouts {@code ZEN_CONNECT_TIMEOUT_SECONDS},
  * {@code ZEN_FIRST_BYTE_TIMEOUT_SECONDS}, {@code ZEN_IDLE_TIMEOUT_SECONDS} and
  * {@code ZEN_CALL_TIMEOUT_SECONDS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
@@ -86,7 +87,7 @@ public final class ZenMcpServer {
       err.println(ServerConfig.USAGE);
       return 0;
     }
-    configureLogging(config.logLevel());
+    configureLogging(config.logLevel(), config.jsonLogs());
     Logger log = LoggerFactory.getLogger(ZenMcpServer.class);
     ZenRuntime runtime;
     try {
@@ -160,8 +161,13 @@ public final class ZenMcpServer {
     log.info("Zen MCP server {} on {} ({}; {}): {}", version, server.uri(), options.stateless() ? "stateless"
         : "sessions", options.principals().isEmpty() ? "no tokens, loopback only" : options.principals().size()
         + " principals", runtime.describe());
-    // One line on stderr that scripts and tests can wait for.
-    err.println("zen-mcp-server: listening on " + server.uri());
+    // One line on stderr that scripts and tests can wait for; with LOG_FORMAT=json a JSON line too,
+    // whose URL is followed by a space like the text's end of line.
+    if (config.jsonLogs()) {
+      log.info("zen-mcp-server: listening on {} (Streamable HTTP)", server.uri());
+    } else {
+      err.println("zen-mcp-server: listening on " + server.uri());
+    }
     stop.join();
     Duration grace = config.http().drain();
     log.info("draining: no new sessions or calls; {} running calls get up to {} s", server.runningCalls(),
@@ -196,13 +202,31 @@ public final class ZenMcpServer {
     setIfAbsent("jdk.httpclient.connectionPoolSize", String.valueOf(IDLE_CONNECTIONS));
   }
 
-  /** slf4j-simple reads its settings once, when the first logger is made: set them before that. */
-  private static void configureLogging(ServerConfig.LogLevel level) {
+  /**
+   * slf4j-simple reads its settings once, when the first logger is made: set them before that. With
+   * LOG_FORMAT=json, SLF4J is pointed at {@link JsonLogProvider} instead (same levels, same stderr).
+   */
+  private static void configureLogging(ServerConfig.LogLevel level, boolean json) {
+    if (json && System.getProperty("slf4j.provider") == null) {
+      JsonLogProvider.off = level == ServerConfig.LogLevel.OFF;
+      if (!JsonLogProvider.off) {
+        JsonLogProvider.threshold = org.slf4j.event.Level.valueOf(level.name());
+      }
+      // SLF4J's own note that it loads the named provider would be the one line that is not JSON.
+      setIfAbsent("slf4j.internal.verbosity", "WARN");
+      System.setProperty("slf4j.provider", JsonLogProvider.class.getName());
+      JsonLogProvider.routeJavaUtilLogging();
+    }
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
     setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    if (level.compareTo(ServerConfig.LogLevel.INFO) < 0) {
+      // Jetty's DEBUG prints every request header, a client's bearer token included (and floods the
+      // log besides): it stays at INFO whatever LOG_LEVEL asks for.
+      setIfAbsent("org.slf4j.simpleLogger.log." + JsonLogProvider.CAPPED_AT_INFO, "info");
+    }
   }
 
   private static void setIfAbsent(String key, String value) {

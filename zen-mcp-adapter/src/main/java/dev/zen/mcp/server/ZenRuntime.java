@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import dev.zen.agent.ZenAgentOptions;
 import dev.zen.gateway.GatewayResilience;
+import dev.zen.graph.CheckpointTracing;
 import dev.zen.gateway.GatewayTracing;
 import dev.zen.gateway.ModelRegistry;
 import dev.zen.gateway.ModelSpec;
@@ -58,8 +59,12 @@ final class ZenRuntime implements AutoCloseable {
 
   private ZenRuntime(ServerConfig config, Deque<AutoCloseable> owned) {
     this.owned = owned;
+    // Before anything that makes spans, and closed last so it flushes them (a no-op without OTEL_*).
+    own(Telemetry.start(config.openTelemetry(), ZenMcpServer.version()));
     // First: a store module that is missing or refuses the URL stops the server before anything starts.
-    CheckpointStore store = own(store(config));
+    CheckpointStore plain = store(config);
+    // Spans for reads and writes inside a call's trace, and their latency; a pass-through without OTEL_*.
+    CheckpointStore store = own(CheckpointTracing.automatic().applyTo(plain));
     this.store = store;
     // Blocking model calls get their own executor: sharing the agent's would let, on JDK 17's
     // bounded pool, running graphs take every thread their model calls need.
@@ -90,7 +95,7 @@ final class ZenRuntime implements AutoCloseable {
     }
     ModelRegistry models = registry(config);
     ExecutorService agentExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-agent"));
-    this.storeDescription = store.getClass().getSimpleName();
+    this.storeDescription = plain.getClass().getSimpleName();
     CliClients cliClients = cliClients(config);
     this.agent = own(ZenAgent.builder()
         .gateway(gateway)

@@ -70,6 +70,29 @@ class ServerConfigTest {
   }
 
   @Test
+  void log_format_is_text_unless_json_and_refuses_anything_else() {
+    assertThat(parse(List.of("--demo")).jsonLogs()).isFalse();
+    assertThat(parse(List.of("--demo"), "LOG_FORMAT", "text").jsonLogs()).isFalse();
+    assertThat(parse(List.of("--demo"), "LOG_FORMAT", "JSON").jsonLogs()).isTrue();
+    assertThatThrownBy(() -> parse(List.of("--demo"), "LOG_FORMAT", "xml"))
+        .hasMessageContaining("LOG_FORMAT='xml' is not a log format");
+  }
+
+  @Test
+  void export_is_on_only_when_a_variable_names_where_data_goes() {
+    assertThat(Telemetry.enabled(parse(List.of("--demo")).openTelemetry())).isFalse();
+    assertThat(Telemetry.enabled(parse(List.of("--demo"), "OTEL_SERVICE_NAME", "zen", "OTEL_TRACES_SAMPLER",
+        "always_on").openTelemetry())).as("naming the service does not say where to send").isFalse();
+    assertThat(Telemetry.enabled(parse(List.of("--demo"), "OTEL_EXPORTER_OTLP_ENDPOINT", " ").openTelemetry()))
+        .as("blank counts as unset").isFalse();
+    for (String trigger : Telemetry.TRIGGERS) {
+      assertThat(Telemetry.enabled(parse(List.of("--demo"), trigger, "otlp").openTelemetry())).as(trigger).isTrue();
+    }
+    assertThat(Telemetry.enabled(parse(List.of("--demo"), "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
+        "OTEL_SDK_DISABLED", "true").openTelemetry())).isFalse();
+  }
+
+  @Test
   void demo_mode_needs_no_endpoint_and_reads_its_latency() {
     ServerConfig config = parse(List.of("--demo"), "ZEN_DEMO_LATENCY_MS", "25");
     assertThat(config.demo()).isTrue();

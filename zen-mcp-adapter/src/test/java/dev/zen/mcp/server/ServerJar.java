@@ -32,7 +32,7 @@ final class ServerJar {
       ServerConfig.ZEN_DEMO_LATENCY_MS, ServerConfig.ZEN_MAX_CONCURRENT_CALLS, ServerConfig.CLI_CLIENTS_CONFIG_PATH,
       ServerConfig.ZEN_SSH_IDENTITY, ServerConfig.ZEN_SSH_KNOWN_HOSTS, ServerConfig.SSH_AUTH_SOCK,
       ServerConfig.ZEN_CONNECT_TIMEOUT_SECONDS, ServerConfig.ZEN_FIRST_BYTE_TIMEOUT_SECONDS,
-      ServerConfig.ZEN_IDLE_TIMEOUT_SECONDS, ServerConfig.ZEN_CALL_TIMEOUT_SECONDS,
+      ServerConfig.ZEN_IDLE_TIMEOUT_SECONDS, ServerConfig.ZEN_CALL_TIMEOUT_SECONDS, ServerConfig.LOG_FORMAT,
       "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
   private ServerJar() {}
@@ -67,6 +67,8 @@ final class ServerJar {
     ProcessBuilder builder = new ProcessBuilder(command(jvmArgs, args));
     builder.environment().keySet().removeAll(SERVER_VARIABLES);
     builder.environment().keySet().removeAll(HttpConfig.VARIABLES);
+    // A collector configured on the machine must not make a test's server export.
+    builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_"));
     builder.environment().putAll(env);
     return builder;
   }
