@@ -130,7 +130,11 @@ final class GenAiInterceptor implements GatewayInterceptor {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
-    result.whenComplete((reply, error) -> {
+    CompletableFuture<ChatReply> sent = result;
+    // The caller sees the answer after the span has ended (whoever reads the trace on completion
+    // finds it); the span ends on the request's own completion, so a cancelled caller ends it too.
+    CompletableFuture<ChatReply> seen = new CompletableFuture<>();
+    sent.whenComplete((reply, error) -> {
       metrics.active().add(-1, model);
       AttributesBuilder common = Attributes.builder().put(OPERATION, "chat").put(REQUEST_MODEL, request.model());
       if (serverAddress != null) {
@@ -167,8 +171,13 @@ final class GenAiInterceptor implements GatewayInterceptor {
         metrics.firstToken().record(seconds(first - start), Attributes.of(REQUEST_MODEL, request.model()));
       }
       started.end();
+      if (error != null) {
+        seen.completeExceptionally(error);
+      } else {
+        seen.complete(reply);
+      }
     });
-    return result;
+    return Futures.cancelling(seen, sent);
   }
 
   private static double seconds(long nanos) {

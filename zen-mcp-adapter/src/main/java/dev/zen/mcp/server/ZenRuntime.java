@@ -5,6 +5,7 @@ import dev.zen.ZenExecutors;
 import dev.zen.agent.ZenAgent;
 import dev.zen.agent.clink.CliClients;
 import dev.zen.executor.ssh.SshExecutor;
+import dev.zen.graph.CommandTracing;
 import dev.zen.executor.ssh.SshOptions;
 import dev.zen.spi.RemoteExecutor;
 import java.nio.file.Files;
@@ -104,7 +105,8 @@ final class ZenRuntime implements AutoCloseable {
         .options(config.agentOptions())
         .executor(agentExecutor)
         .cliClients(cliClients)
-        .remoteHosts(sshHosts(config))
+        .remoteExecutor(CommandTracing.automatic().applyTo(RemoteExecutor.local(agentExecutor)))
+        .remoteHosts(traced(sshHosts(config)))
         .build());
   }
 
@@ -155,6 +157,12 @@ final class ZenRuntime implements AutoCloseable {
    * The SSH executor for clink clients that name a host, started on first use (most servers have
    * none) and closed with the runtime.
    */
+  /** Each host's executor with a span per command (clink's CLIs), when OpenTelemetry records. */
+  private static Function<String, RemoteExecutor> traced(Function<String, RemoteExecutor> hosts) {
+    CommandTracing tracing = CommandTracing.automatic();
+    return host -> tracing.applyTo(hosts.apply(host));
+  }
+
   private Function<String, RemoteExecutor> sshHosts(ServerConfig config) {
     SshOptions.Builder options = SshOptions.builder();
     config.sshIdentity().ifPresent(options::identity);
