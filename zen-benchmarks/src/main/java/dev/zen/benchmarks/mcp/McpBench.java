@@ -81,7 +81,12 @@ public final class McpBench {
   /** Starts the server RUNS times; each time, the milliseconds from start() to the initialize answer. */
   static void startup(String label, int runs, List<String> command) throws Exception {
     List<Double> millis = new ArrayList<>();
+    // A directory to empty before every run: the launcher's cache, to time its first (cold) start.
+    String fresh = System.getProperty("mcp.bench.fresh");
     for (int run = 0; run < runs; run++) {
+      if (fresh != null) {
+        deleteRecursively(Path.of(fresh));
+      }
       long start = System.nanoTime();
       Server server = Server.start(command, Map.of());
       server.send(initialize(1));
@@ -93,6 +98,17 @@ public final class McpBench {
     Collections.sort(sorted);
     System.out.printf(Locale.ROOT, "startup %-34s runs=%d min=%.0f ms median=%.0f ms max=%.0f ms%n", label, runs,
         sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   /** A training run for a CDS/AOT archive: initialize, list, call version, then end by closing stdin. */
