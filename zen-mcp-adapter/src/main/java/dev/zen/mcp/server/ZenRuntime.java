@@ -326,7 +326,7 @@ final class ZenRuntime implements AutoCloseable {
   }
 
   /** Also called from the gateway's start-up thread; after close() a resource is closed at once. */
-  private <T extends AutoCloseable> T own(T resource) {
+  <T extends AutoCloseable> T own(T resource) {
     boolean late;
     synchronized (owned) {
       late = closed;
