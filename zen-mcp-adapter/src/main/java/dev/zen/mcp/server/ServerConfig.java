@@ -39,7 +39,7 @@ final class ServerConfig {
   static final String ZEN_MAX_CONCURRENT_CALLS = "ZEN_MAX_CONCURRENT_CALLS";
   static final String ZEN_IDLE_GC_SECONDS = "ZEN_IDLE_GC_SECONDS";
   /** After this long without a garbage collection, following activity, the server collects once. */
-  static final Duration DEFAULT_IDLE_GC = Duration.ofSeconds(20);
+  static final Duration DEFAULT_IDLE_GC = Duration.ofSeconds(10);
   static final String ZEN_CONNECT_TIMEOUT_SECONDS = "ZEN_CONNECT_TIMEOUT_SECONDS";
   static final String ZEN_FIRST_BYTE_TIMEOUT_SECONDS = "ZEN_FIRST_BYTE_TIMEOUT_SECONDS";
   static final String ZEN_IDLE_TIMEOUT_SECONDS = "ZEN_IDLE_TIMEOUT_SECONDS";
@@ -72,7 +72,7 @@ final class ServerConfig {
       "  MAX_CONVERSATION_TURNS (50),",
       "  LOG_LEVEL (INFO; logs go to stderr), REDIS_URL (conversations in Redis instead of memory),",
       "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint),",
-      "  ZEN_IDLE_GC_SECONDS (20: idle this long after work, the heap is collected and returned to the OS; 0: never),",
+      "  ZEN_IDLE_GC_SECONDS (10: idle this long after work, the heap is collected and returned to the OS; 0: never),",
       "  ZEN_CONNECT_TIMEOUT_SECONDS (10), ZEN_FIRST_BYTE_TIMEOUT_SECONDS (300: until a model starts answering),",
       "  ZEN_IDLE_TIMEOUT_SECONDS (300: a pause within an answer), ZEN_CALL_TIMEOUT_SECONDS (900: a whole model call),",
       "  CLI_CLIENTS_CONFIG_PATH (clink client definitions: a JSON file or a directory; then ~/.zen/cli_clients),",
