@@ -4,7 +4,8 @@
 # (next to the jar) with a cold class-data cache (emptied before every start: the first start
 # after installing or rebuilding) and a warm one (made by one earlier session), and the Node MCP
 # server `@modelcontextprotocol/server-everything` (npm, installed into a scratch directory) on
-# stdio, the baseline. Zen on the default java (17) and on Temurin 25 when installed.
+# stdio, the baseline (its installed bin, not through npx, which would add npm's own start-up).
+# Zen on the default java (17) and on Temurin 25 when installed.
 # Usage: zen-benchmarks/scripts/mcp-startup.sh   (RUNS=10, JAVAS="java /path/to/jdk25/bin/java",
 #        SKIP_BUILD=1 to use the jars as built, NODE_DIR=dir for the npm install)
 set -euo pipefail
@@ -34,22 +35,46 @@ EVERYTHING="$NODE_DIR/node_modules/.bin/mcp-server-everything"
 echo "# node $(node --version), server-everything $(sed -n 's/.*"version": "\(.*\)".*/\1/p' \
   "$NODE_DIR/node_modules/@modelcontextprotocol/server-everything/package.json" | head -1)"
 
-load
-bench startup "node server-everything (stdio)" "$RUNS" -- "$EVERYTHING" stdio
+# Interleaved: each round starts every subject once, so a change in the machine's load (it is
+# shared) falls on all of them alike. One line per start in $OUT/startup-runs.tsv, a summary at the end.
+declare -a LABELS=() KINDS=() JAVAS_OF=()
+LABELS+=("node server-everything (stdio)"); KINDS+=(node); JAVAS_OF+=("")
 for JAVA in $JAVAS; do
   command -v "$JAVA" >/dev/null 2>&1 || continue
-  V=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
   JAVA=$(command -v "$JAVA")
-  CACHE="$OUT/launcher-cache-jdk$V"
-  load
-  bench startup "java -jar, JDK $V" "$RUNS" -- "$JAVA" -jar "$ZEN" --demo
-  # Cold: the cache directory is emptied before every start, so each one also writes the archive
-  # (after the initialize answer, when the session ends).
-  BENCH_PROPS="-Dmcp.bench.fresh=$CACHE" ZEN_JAVA="$JAVA" ZEN_MCP_CACHE_DIR="$CACHE" \
-    bench startup "launcher, cold cache, JDK $V" "$RUNS" -- "$LAUNCHER" --demo
-  # Warm: one session (initialize, tools/list, version, chat) makes the cache; then RUNS starts.
-  rm -rf "$CACHE"
-  ZEN_JAVA="$JAVA" ZEN_MCP_CACHE_DIR="$CACHE" bench train -- "$LAUNCHER" --demo >/dev/null
-  ZEN_JAVA="$JAVA" ZEN_MCP_CACHE_DIR="$CACHE" bench startup "launcher, warm cache, JDK $V" "$RUNS" -- "$LAUNCHER" --demo
+  V=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
+  LABELS+=("java -jar, JDK $V"); KINDS+=(plain); JAVAS_OF+=("$JAVA")
+  LABELS+=("launcher, cold cache, JDK $V"); KINDS+=(cold); JAVAS_OF+=("$JAVA")
+  LABELS+=("launcher, warm cache, JDK $V"); KINDS+=(warm); JAVAS_OF+=("$JAVA")
+  # Warm: one session (initialize, tools/list, version, chat) makes the cache the warm starts use.
+  rm -rf "$OUT/launcher-warm-jdk$V"
+  ZEN_JAVA="$JAVA" ZEN_MCP_CACHE_DIR="$OUT/launcher-warm-jdk$V" bench train -- "$LAUNCHER" --demo >/dev/null
+done
+
+one() { # label kind java -> milliseconds to the initialize answer of one start
+  local label=$1 kind=$2 java=$3 v
+  v=$([ -z "$java" ] || "$java" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
+  case $kind in
+    node) bench startup "$label" 1 -- "$EVERYTHING" stdio ;;
+    plain) bench startup "$label" 1 -- "$java" -jar "$ZEN" --demo ;;
+    # Cold: the cache directory is emptied first, so the start also writes the archive (after the
+    # initialize answer, when the session ends): the first start after installing or rebuilding.
+    cold) rm -rf "$OUT/launcher-cold-jdk$v"
+      ZEN_JAVA="$java" ZEN_MCP_CACHE_DIR="$OUT/launcher-cold-jdk$v" bench startup "$label" 1 -- "$LAUNCHER" --demo ;;
+    warm) ZEN_JAVA="$java" ZEN_MCP_CACHE_DIR="$OUT/launcher-warm-jdk$v" bench startup "$label" 1 -- "$LAUNCHER" --demo ;;
+  esac | sed -n 's/.* min=\([0-9]*\) ms.*/\1/p'
+}
+
+RESULTS="$OUT/startup-runs.tsv"
+: > "$RESULTS"
+load
+for run in $(seq "$RUNS"); do
+  for i in "${!LABELS[@]}"; do
+    printf '%s\t%s\n' "${LABELS[$i]}" "$(one "${LABELS[$i]}" "${KINDS[$i]}" "${JAVAS_OF[$i]}")" >> "$RESULTS"
+  done
 done
 load
+for label in "${LABELS[@]}"; do
+  awk -F'\t' -v l="$label" '$1 == l && $2 != "" { print $2 }' "$RESULTS" | sort -n | awk -v l="$label" '
+    { v[NR] = $1 } END { printf "startup %-34s runs=%d min=%d ms median=%d ms max=%d ms\n", l, NR, v[1], v[int((NR + 1) / 2)], v[NR] }'
+done

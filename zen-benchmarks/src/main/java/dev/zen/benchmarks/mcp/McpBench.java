@@ -240,6 +240,9 @@ public final class McpBench {
       for (int second = 1; second <= afterSeconds; second++) {
         Thread.sleep(1_000);
         after = server.rssKb();
+        if (Boolean.getBoolean("mcp.bench.trace")) {
+          System.out.printf(Locale.ROOT, "  +%d s: RSS %d MiB, %d threads%n", second, after / 1024, server.threads());
+        }
         if (underTargetAt < 0 && after <= IDLE_TARGET_KB) {
           underTargetAt = second;
         }
