@@ -39,6 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * # 1000 concurrent tools/call on one session, 500 ms model latency, RSS idle and under load:
  * java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.mcp.McpBench load LABEL 1000 500 chat \
  *     -- java -jar zen-mcp-adapter/target/zen-mcp-server.jar
+ * # memory over a server's life: RSS 5 s after initialize, the peak over 5 rounds of 1000 chat calls
+ * # (500 ms model latency), then each second for 60 s after the load (and when it fell under 150 MiB):
+ * java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.mcp.McpBench footprint LABEL 5 1000 500 60 \
+ *     -- zen-mcp-adapter/target/zen-mcp-server
  * # the same over Streamable HTTP, spread over 50 sessions (the harness adds --http 127.0.0.1:0):
  * java -cp zen-benchmarks/target/zen-benchmarks.jar dev.zen.benchmarks.mcp.McpBench http-load LABEL 50 1000 500 \
  *     -- java -jar zen-mcp-adapter/target/zen-mcp-server.jar
@@ -66,6 +70,8 @@ public final class McpBench {
       case "train" -> train(command);
       case "load" -> load(options.get(1), Integer.parseInt(options.get(2)), Duration.ofMillis(Long.parseLong(options.get(3))),
           options.get(4), command);
+      case "footprint" -> footprint(options.get(1), Integer.parseInt(options.get(2)), Integer.parseInt(options.get(3)),
+          Duration.ofMillis(Long.parseLong(options.get(4))), Integer.parseInt(options.get(5)), command);
       case "http-load" -> httpLoad(options.get(1), Integer.parseInt(options.get(2)), Integer.parseInt(options.get(3)),
           Duration.ofMillis(Long.parseLong(options.get(4))), command);
       default -> throw new IllegalArgumentException("unknown mode " + options.get(0));
@@ -75,7 +81,12 @@ public final class McpBench {
   /** Starts the server RUNS times; each time, the milliseconds from start() to the initialize answer. */
   static void startup(String label, int runs, List<String> command) throws Exception {
     List<Double> millis = new ArrayList<>();
+    // A directory to empty before every run: the launcher's cache, to time its first (cold) start.
+    String fresh = System.getProperty("mcp.bench.fresh");
     for (int run = 0; run < runs; run++) {
+      if (fresh != null) {
+        deleteRecursively(Path.of(fresh));
+      }
       long start = System.nanoTime();
       Server server = Server.start(command, Map.of());
       server.send(initialize(1));
@@ -87,6 +98,17 @@ public final class McpBench {
     Collections.sort(sorted);
     System.out.printf(Locale.ROOT, "startup %-34s runs=%d min=%.0f ms median=%.0f ms max=%.0f ms%n", label, runs,
         sorted.get(0), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   /** A training run for a CDS/AOT archive: initialize, list, call version, then end by closing stdin. */
@@ -165,6 +187,74 @@ public final class McpBench {
       if (fake != null) {
         fake.close();
       }
+    }
+  }
+
+  /** RSS below which a server counts as idle again: issue 14's target. */
+  private static final long IDLE_TARGET_KB = 150 * 1024;
+
+  /**
+   * Memory over a server's life, as a CLI's server lives it: RSS 5 s after {@code initialize}
+   * (idle), the peak over {@code rounds} rounds of {@code calls} concurrent {@code chat} calls
+   * against the fake endpoint with {@code latency}, then RSS each second for {@code afterSeconds}
+   * after the load: the last value, and when it first fell under 150 MiB. Also the process's
+   * threads at the peak and after, its CPU per call, and the best round's wall time / latency.
+   */
+  static void footprint(String label, int rounds, int calls, Duration latency, int afterSeconds, List<String> command)
+      throws Exception {
+    FakeOpenAiServer fake = FakeOpenAiServer.builder().latency(latency).start();
+    Map<String, String> env = Map.of("CUSTOM_API_URL", fake.baseUrl(), "ZEN_MAX_CONCURRENT_CALLS",
+        String.valueOf(2 * calls), "LOG_LEVEL", "warning");
+    Server server = Server.start(command, env);
+    try {
+      server.send(initialize(0));
+      server.await(0);
+      server.send(notification("notifications/initialized"));
+      Thread.sleep(5_000);
+      long idleRss = server.rssKb();
+      AtomicLong peak = new AtomicLong();
+      AtomicLong peakThreads = new AtomicLong();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(() -> {
+        peak.accumulateAndGet(server.rssKb(), Math::max);
+        peakThreads.accumulateAndGet(server.threads(), Math::max);
+      }, 0, 20, TimeUnit.MILLISECONDS);
+      AtomicLong ids = new AtomicLong(1);
+      long cpuBefore = server.cpuTicks();
+      double best = Double.MAX_VALUE;
+      int errors = 0;
+      int lost = 0;
+      for (int round = 0; round < rounds; round++) {
+        Round result = round(server, ids, calls, "chat");
+        best = Math.min(best, result.wallMillis / latency.toMillis());
+        errors += result.errors;
+        lost += result.lost;
+        if (result.lost > 0) {
+          break;
+        }
+      }
+      sampler.shutdownNow();
+      double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / ((double) rounds * calls);
+      long after = 0;
+      int underTargetAt = -1;
+      for (int second = 1; second <= afterSeconds; second++) {
+        Thread.sleep(1_000);
+        after = server.rssKb();
+        if (Boolean.getBoolean("mcp.bench.trace")) {
+          System.out.printf(Locale.ROOT, "  +%d s: RSS %d MiB, %d threads%n", second, after / 1024, server.threads());
+        }
+        if (underTargetAt < 0 && after <= IDLE_TARGET_KB) {
+          underTargetAt = second;
+        }
+      }
+      System.out.printf(Locale.ROOT, "footprint %-34s RSS idle %d MiB, peak %d MiB (%d threads), %d s after %d MiB "
+              + "(%d threads; under 150 MiB %s); %d x %d chat at %d ms: best wall/latency %.2f, %d errors, %d lost; "
+              + "server CPU %.2f ms/call%n", label, idleRss / 1024, peak.get() / 1024, peakThreads.get(), afterSeconds,
+          after / 1024, server.threads(), underTargetAt < 0 ? "never" : "after " + underTargetAt + " s", rounds, calls,
+          latency.toMillis(), best, errors, lost, cpuMsPerCall);
+    } finally {
+      server.stop();
+      fake.close();
     }
   }
 
@@ -432,6 +522,20 @@ public final class McpBench {
       try {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
           if (line.startsWith("VmRSS:")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", ""));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // the process ended
+      }
+      return 0;
+    }
+
+    /** The process's threads now (0 once it has ended). */
+    long threads() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+          if (line.startsWith("Threads:")) {
             return Long.parseLong(line.replaceAll("[^0-9]", ""));
           }
         }

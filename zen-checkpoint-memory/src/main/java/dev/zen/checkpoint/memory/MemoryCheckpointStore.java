@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *       [{@link #DEFAULT_IDLE_TTL}: 3 hours, like Zen conversations];
  *   <li>the <b>maximum weight</b> bounds the estimated bytes of all threads together; beyond it
  *       whole threads are evicted, least likely to be used again first
- *       [{@link #DEFAULT_MAXIMUM_WEIGHT_BYTES}: 256 MiB];
+ *       [a quarter of the JVM's maximum heap, at most {@link #DEFAULT_MAXIMUM_WEIGHT_BYTES}: 256 MiB,
+ *       so a small heap such as a CLI's server's {@code -Xmx256m} is not filled by conversations];
  *   <li>each thread keeps at most <b>max checkpoints per thread</b>, dropping its oldest first
  *       [{@link #DEFAULT_MAX_CHECKPOINTS_PER_THREAD}: 1,000].
  * </ul>
@@ -58,8 +59,13 @@ import org.slf4j.LoggerFactory;
 public final class MemoryCheckpointStore implements CheckpointStore {
   /** Threads idle (neither read nor written) this long expire: 3 hours. */
   public static final Duration DEFAULT_IDLE_TTL = Duration.ofHours(3);
-  /** The estimated heap all threads together may hold: 256 MiB. */
+  /**
+   * The most estimated heap all threads together may hold by default: 256 MiB. The default bound
+   * is a quarter of the JVM's maximum heap when that is smaller ({@link Runtime#maxMemory()}).
+   */
   public static final long DEFAULT_MAXIMUM_WEIGHT_BYTES = 256L * 1024 * 1024;
+  /** The default bound never goes below this, whatever the heap: 1 MiB. */
+  private static final long MINIMUM_DEFAULT_WEIGHT_BYTES = 1024L * 1024;
   /** The checkpoints one thread keeps before its oldest are dropped: 1,000. */
   public static final int DEFAULT_MAX_CHECKPOINTS_PER_THREAD = 1_000;
 
@@ -103,6 +109,14 @@ public final class MemoryCheckpointStore implements CheckpointStore {
     this.nanoTime = builder.ticker == null ? System::nanoTime : builder.ticker;
     this.cache = caffeine.build();
     this.threads = cache.asMap();
+  }
+
+  /**
+   * The default maximum weight for a JVM whose maximum heap is {@code maxHeapBytes}: a quarter of
+   * it, at most {@link #DEFAULT_MAXIMUM_WEIGHT_BYTES} and at least 1 MiB.
+   */
+  static long defaultMaximumWeightBytes(long maxHeapBytes) {
+    return Math.max(MINIMUM_DEFAULT_WEIGHT_BYTES, Math.min(DEFAULT_MAXIMUM_WEIGHT_BYTES, maxHeapBytes / 4));
   }
 
   /** A store with the default bounds. */
@@ -305,7 +319,7 @@ public final class MemoryCheckpointStore implements CheckpointStore {
    */
   public static final class Builder {
     private Duration idleTtl = DEFAULT_IDLE_TTL;
-    private long maximumWeightBytes = DEFAULT_MAXIMUM_WEIGHT_BYTES;
+    private long maximumWeightBytes = defaultMaximumWeightBytes(Runtime.getRuntime().maxMemory());
     private int maxCheckpointsPerThread = DEFAULT_MAX_CHECKPOINTS_PER_THREAD;
     private @Nullable LongSupplier ticker;
 
@@ -327,8 +341,9 @@ public final class MemoryCheckpointStore implements CheckpointStore {
     }
 
     /**
-     * The estimated heap, in bytes, all threads together may hold (default
-     * {@link #DEFAULT_MAXIMUM_WEIGHT_BYTES}); see {@link dev.zen.spi.StateValues#estimateBytes}.
+     * The estimated heap, in bytes, all threads together may hold (default: a quarter of the
+     * JVM's maximum heap, at most {@link #DEFAULT_MAXIMUM_WEIGHT_BYTES}); see
+     * {@link dev.zen.spi.StateValues#estimateBytes}.
      * Beyond it whole threads are evicted. A single thread is kept under it by dropping its oldest
      * checkpoints, and a checkpoint that alone exceeds it is refused with
      * {@link CheckpointTooLargeException}.

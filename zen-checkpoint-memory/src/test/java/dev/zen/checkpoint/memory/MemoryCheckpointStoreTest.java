@@ -364,7 +364,21 @@ class MemoryCheckpointStoreTest extends CheckpointStoreContract {
         .hasMessageContaining("maxCheckpointsPerThread");
 
     MemoryCheckpointStore store = openMemory(builder);
-    assertThat(store.toString()).contains("idleTtl=PT3H", "maximumWeightBytes=268435456", "maxCheckpointsPerThread=1000");
+    assertThat(store.toString()).contains("idleTtl=PT3H", "maximumWeightBytes="
+        + MemoryCheckpointStore.defaultMaximumWeightBytes(Runtime.getRuntime().maxMemory()), "maxCheckpointsPerThread=1000");
+  }
+
+  @Test
+  void the_default_maximum_weight_is_a_quarter_of_a_small_heap_and_256_mib_of_a_large_one() {
+    long mib = 1024L * 1024;
+
+    assertThat(MemoryCheckpointStore.defaultMaximumWeightBytes(256 * mib)).isEqualTo(64 * mib);
+    assertThat(MemoryCheckpointStore.defaultMaximumWeightBytes(1024 * mib)).isEqualTo(256 * mib);
+    assertThat(MemoryCheckpointStore.defaultMaximumWeightBytes(6 * 1024 * mib))
+        .isEqualTo(MemoryCheckpointStore.DEFAULT_MAXIMUM_WEIGHT_BYTES);
+    assertThat(MemoryCheckpointStore.defaultMaximumWeightBytes(Long.MAX_VALUE))
+        .as("no heap limit").isEqualTo(MemoryCheckpointStore.DEFAULT_MAXIMUM_WEIGHT_BYTES);
+    assertThat(MemoryCheckpointStore.defaultMaximumWeightBytes(2 * mib)).as("a tiny heap").isEqualTo(mib);
   }
 
   @Test

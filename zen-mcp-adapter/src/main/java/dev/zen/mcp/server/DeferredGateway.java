@@ -12,19 +12,58 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A gateway that is still being built: calls wait for it, then go through. Building the HTTP
- * gateway (langchain4j's models, the JDK HTTP client and its TLS setup, and in demo mode the fake
- * endpoint) is most of the server's start-up; doing it on another thread while the MCP session
- * starts lets a client's {@code initialize} be answered first. A call cancelled while it waits is
- * never sent; one cancelled later cancels the real call.
+ * A gateway that is built when the first call needs it: calls wait for it, then go through.
+ * Building the HTTP gateway (langchain4j's models, the JDK HTTP client and its TLS setup, and in
+ * demo mode the fake endpoint) was most of the server's start-up, and on a two-core machine
+ * building it on another thread still slowed the {@code initialize} answer down: the session,
+ * {@code initialize} and {@code tools/list} need none of it, and a session that never calls a
+ * tool never pays for it. A call cancelled while it waits is never sent; one cancelled later
+ * cancels the real call.
  */
 final class DeferredGateway implements ModelGateway {
-  private final CompletableFuture<ModelGateway> delegate;
+  private final Supplier<CompletableFuture<ModelGateway>> start;
+  private volatile @Nullable CompletableFuture<ModelGateway> delegate;
 
+  /** Calls wait for {@code delegate}, which is being built already. */
   DeferredGateway(CompletableFuture<ModelGateway> delegate) {
+    this.start = () -> delegate;
     this.delegate = delegate;
+  }
+
+  private DeferredGateway(Supplier<CompletableFuture<ModelGateway>> start) {
+    this.start = start;
+  }
+
+  /** {@code start} runs once, on the first call's thread, and must not block (hand the work to an executor). */
+  static DeferredGateway onFirstUse(Supplier<CompletableFuture<ModelGateway>> start) {
+    return new DeferredGateway(start);
+  }
+
+  /** Whether the gateway has been asked for, so is being built or built. */
+  boolean started() {
+    return delegate != null;
+  }
+
+  private CompletableFuture<ModelGateway> delegate() {
+    CompletableFuture<ModelGateway> started = delegate;
+    if (started == null) {
+      synchronized (this) {
+        started = delegate;
+        if (started == null) {
+          try {
+            started = start.get();
+          } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+          }
+          delegate = started;
+        }
+      }
+    }
+    return started;
   }
 
   @Override
@@ -44,7 +83,7 @@ final class DeferredGateway implements ModelGateway {
 
   private <T> CompletableFuture<T> then(Function<ModelGateway, CompletableFuture<T>> call) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    delegate.whenComplete((gateway, failure) -> {
+    delegate().whenComplete((gateway, failure) -> {
       if (failure != null) {
         result.completeExceptionally(startFailure(failure));
         return;

@@ -40,6 +40,9 @@ final class ServerConfig {
   static final String REDIS_URL = "REDIS_URL";
   static final String ZEN_DEMO_LATENCY_MS = "ZEN_DEMO_LATENCY_MS";
   static final String ZEN_MAX_CONCURRENT_CALLS = "ZEN_MAX_CONCURRENT_CALLS";
+  static final String ZEN_IDLE_GC_SECONDS = "ZEN_IDLE_GC_SECONDS";
+  /** After this long without a garbage collection, following activity, the server collects once. */
+  static final Duration DEFAULT_IDLE_GC = Duration.ofSeconds(10);
   static final String ZEN_CONNECT_TIMEOUT_SECONDS = "ZEN_CONNECT_TIMEOUT_SECONDS";
   static final String ZEN_FIRST_BYTE_TIMEOUT_SECONDS = "ZEN_FIRST_BYTE_TIMEOUT_SECONDS";
   static final String ZEN_IDLE_TIMEOUT_SECONDS = "ZEN_IDLE_TIMEOUT_SECONDS";
@@ -74,6 +77,7 @@ final class ServerConfig {
       "  REDIS_URL (conversations in Redis instead of memory),",
       "  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER, ... (traces and metrics over OTLP; off when none is set),",
       "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint),",
+      "  ZEN_IDLE_GC_SECONDS (10: idle this long after work, the heap is collected and returned to the OS; 0: never),",
       "  ZEN_CONNECT_TIMEOUT_SECONDS (10), ZEN_FIRST_BYTE_TIMEOUT_SECONDS (300: until a model starts answering),",
       "  ZEN_IDLE_TIMEOUT_SECONDS (300: a pause within an answer), ZEN_CALL_TIMEOUT_SECONDS (900: a whole model call),",
       "  CLI_CLIENTS_CONFIG_PATH (clink client definitions: a JSON file or a directory; then ~/.zen/cli_clients),",
@@ -103,6 +107,7 @@ final class ServerConfig {
   private final @Nullable String redisUrl;
   private final Duration demoLatency;
   private final int maxConcurrentCalls;
+  private final Duration idleGc;
   private final ModelTimeouts modelTimeouts;
   private final ZenAgentOptions agentOptions;
   private final @Nullable Path cliClientsConfigPath;
@@ -139,6 +144,7 @@ final class ServerConfig {
     this.redisUrl = p.redisUrl;
     this.demoLatency = p.demoLatency;
     this.maxConcurrentCalls = p.maxConcurrentCalls;
+    this.idleGc = p.idleGc;
     this.modelTimeouts = p.modelTimeouts;
     this.agentOptions = p.agentOptions;
     this.cliClientsConfigPath = p.path(CLI_CLIENTS_CONFIG_PATH);
@@ -252,6 +258,11 @@ final class ServerConfig {
     return maxConcurrentCalls;
   }
 
+  /** How long without a garbage collection, after work, before the server collects once; zero: never. */
+  Duration idleGc() {
+    return idleGc;
+  }
+
   /** ZEN_CONNECT_TIMEOUT_SECONDS, ZEN_FIRST_BYTE_TIMEOUT_SECONDS, ZEN_IDLE_TIMEOUT_SECONDS, ZEN_CALL_TIMEOUT_SECONDS. */
   ModelTimeouts modelTimeouts() {
     return modelTimeouts;
@@ -290,6 +301,7 @@ final class ServerConfig {
     @Nullable String redisUrl;
     Duration demoLatency = DEFAULT_DEMO_LATENCY;
     int maxConcurrentCalls;
+    Duration idleGc = DEFAULT_IDLE_GC;
     ModelTimeouts modelTimeouts = new ModelTimeouts(DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_BYTE_TIMEOUT,
         DEFAULT_IDLE_TIMEOUT, DEFAULT_CALL_TIMEOUT);
     ZenAgentOptions agentOptions;
@@ -342,6 +354,10 @@ final class ServerConfig {
       Integer latency = integer(ZEN_DEMO_LATENCY_MS, 0, 600_000, "milliseconds");
       if (latency != null) {
         demoLatency = Duration.ofMillis(latency);
+      }
+      Integer idleGcSeconds = integer(ZEN_IDLE_GC_SECONDS, 0, 86_400, "seconds");
+      if (idleGcSeconds != null) {
+        idleGc = Duration.ofSeconds(idleGcSeconds);
       }
       Integer concurrent = integer(ZEN_MAX_CONCURRENT_CALLS, 1, 100_000, "model calls at once");
       maxConcurrentCalls = concurrent != null ? concurrent

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code OTEL_*} (traces and metrics),
  * {@code ZEN_MAX_CONCURRENT_CALLS}, the model-call timeouts {@code ZEN_CONNECT_TIMEOUT_SECONDS},
  * {@code ZEN_FIRST_BYTE_TIMEOUT_SECONDS}, {@code ZEN_IDLE_TIMEOUT_SECONDS} and
- * {@code ZEN_CALL_TIMEOUT_SECONDS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
+ * {@code ZEN_CALL_TIMEOUT_SECONDS}, {@code ZEN_IDLE_GC_SECONDS}; {@code --demo} also reads {@code ZEN_DEMO_LATENCY_MS}); the
  * module README describes each. A bad value stops the server before it reads anything, with exit
  * status 2 and a line on stderr naming the variable.
  *
@@ -99,6 +99,9 @@ public final class ZenMcpServer {
       log.error("could not start", e);
       err.println("zen-mcp-server: could not start: " + e);
       return EXIT_FAILURE;
+    }
+    if (!config.idleGc().isZero()) {
+      runtime.own(IdleCollector.start(config.idleGc()));
     }
     String version = version();
     McpAdapter.Builder builder = McpAdapter.builder()

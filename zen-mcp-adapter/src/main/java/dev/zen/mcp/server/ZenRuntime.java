@@ -57,6 +57,7 @@ final class ZenRuntime implements AutoCloseable {
   private final String endpointDescription;
   private final String storeDescription;
   private final CheckpointStore store;
+  private final DeferredGateway deferredGateway;
 
   private ZenRuntime(ServerConfig config, Deque<AutoCloseable> owned) {
     this.owned = owned;
@@ -70,12 +71,16 @@ final class ZenRuntime implements AutoCloseable {
     // Blocking model calls get their own executor: sharing the agent's would let, on JDK 17's
     // bounded pool, running graphs take every thread their model calls need.
     ExecutorService gatewayExecutor = ownExecutor(ZenExecutors.newRuntimeExecutor("zen-gateway"));
-    CompletableFuture<ModelGateway> building = CompletableFuture.supplyAsync(() -> httpGateway(config, gatewayExecutor),
-        gatewayExecutor);
-    building.whenComplete((gateway, failure) -> {
-      if (failure != null) {
-        LOG.error("the model gateway could not be started; tool calls will fail", failure);
-      }
+    // Built when the first model call needs it, not while the client waits for initialize.
+    this.deferredGateway = DeferredGateway.onFirstUse(() -> {
+      CompletableFuture<ModelGateway> building = CompletableFuture.supplyAsync(() -> httpGateway(config,
+          gatewayExecutor), gatewayExecutor);
+      building.whenComplete((gateway, failure) -> {
+        if (failure != null) {
+          LOG.error("the model gateway could not be started; tool calls will fail", failure);
+        }
+      });
+      return building;
     });
     ServerConfig.ModelTimeouts timeouts = config.modelTimeouts();
     // One attempt may use the whole call's time: a slow reasoning model is not cut to retry it.
@@ -85,7 +90,7 @@ final class ZenRuntime implements AutoCloseable {
         .deadline(timeouts.call())
         .settingNames(settingNames(config))
         .build()
-        .applyTo(ModelGateways.intercepted(new DeferredGateway(building), List.of(tracing(config).interceptor())));
+        .applyTo(ModelGateways.intercepted(deferredGateway, List.of(tracing(config).interceptor())));
     if (config.demo()) {
       endpointDescription = "demo endpoint on loopback (replies after " + config.demoLatency().toMillis() + " ms)";
     } else {
@@ -186,7 +191,7 @@ final class ZenRuntime implements AutoCloseable {
     };
   }
 
-  /** Runs on the gateway executor while the MCP session starts (see {@link DeferredGateway}). */
+  /** Runs on the gateway executor when the first model call needs the gateway (see {@link DeferredGateway}). */
   private ModelGateway httpGateway(ServerConfig config, ExecutorService executor) {
     String baseUrl;
     String apiKey = null;
@@ -248,6 +253,11 @@ final class ZenRuntime implements AutoCloseable {
 
   ZenAgent agent() {
     return agent;
+  }
+
+  /** Whether the model gateway has been built or is being built (the first model call starts it). */
+  boolean gatewayStarted() {
+    return deferredGateway.started();
   }
 
   /**
@@ -329,7 +339,7 @@ final class ZenRuntime implements AutoCloseable {
   }
 
   /** Also called from the gateway's start-up thread; after close() a resource is closed at once. */
-  private <T extends AutoCloseable> T own(T resource) {
+  <T extends AutoCloseable> T own(T resource) {
     boolean late;
     synchronized (owned) {
       late = closed;
