@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The executors Zen runs blocking work on, and the shared timer it schedules delays with.
  *
- * <p>langgraph4j waits for each node with a blocking {@code get()}, so every running graph holds a
- * thread. On JDK 21 and later the runtime executor therefore uses one virtual thread per task;
- * on JDK 17 it is a pool of daemon platform threads that grows up to a bound (default
- * {@value #DEFAULT_MAX_PLATFORM_THREADS}) and shrinks when idle. Event-loop threads (HTTP client,
- * Netty, Reactor) are never used for blocking work.
+ * <p>Graph runs do not hold a thread while a node waits (zen-graph resumes them when the node's
+ * future completes), so the runtime executor runs short steps plus whatever blocking work nodes
+ * and synchronous SDKs hand it. On JDK 21 and later it uses one virtual thread per task; on JDK 17
+ * it is a pool of daemon platform threads that grows up to a bound (default
+ * {@value #DEFAULT_MAX_PLATFORM_THREADS}) only while all its threads are busy, and shrinks when
+ * idle. Event-loop threads (HTTP client, Netty, Reactor) are never used for blocking work.
  */
 public final class ZenExecutors {
   /** Upper bound of the platform-thread pool used when virtual threads are not available. */
