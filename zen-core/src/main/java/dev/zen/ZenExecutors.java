@@ -98,7 +98,9 @@ public final class ZenExecutors {
    * made no progress for a tick ({@value #GROWTH_TICK_MILLIS} ms) and fewer than the base number of
    * its threads are runnable (the others wait in a task: a blocking call, a lock, a join). More
    * threads are then what lets the queue move, and what keeps a task that waits for a queued one
-   * from waiting forever. Threads that are runnable but slow (a busy CPU, a GC pause) add none. It
+   * from waiting forever. Threads that are runnable but slow (a busy CPU, a GC pause) add none,
+   * unless nothing finishes for {@value #NATIVE_BLOCK_TICKS} ticks (native I/O, such as a process
+   * pipe read, blocks a thread that still looks runnable). It
    * grows by at least half its blocked threads per tick, so a burst of blocking tasks gets its
    * threads within tens of ticks; threads idle for 30 s end.
    *
@@ -113,6 +115,8 @@ public final class ZenExecutors {
     private final Set<Thread> threads;
     /** Completed tasks at the last tick; only the watch task reads and writes it, one tick at a time. */
     private long lastCompleted = -1;
+    /** Ticks in a row without a completed task while tasks waited; as {@link #lastCompleted}. */
+    private int stalledTicks;
 
     GrowingPool(String prefix, int max) {
       this(daemonThreads(prefix), max, ConcurrentHashMap.newKeySet());
@@ -157,6 +161,7 @@ public final class ZenExecutors {
       int queued = getQueue().size();
       if (queued == 0) {
         lastCompleted = -1;
+        stalledTicks = 0;
         // The burst is over: back to the base size (threads above it end after 30 s idle).
         if (getCorePoolSize() > base) {
           setCorePoolSize(base);
@@ -169,7 +174,8 @@ public final class ZenExecutors {
       }
       long completed = getCompletedTaskCount();
       int size = getCorePoolSize();
-      if (completed == lastCompleted && size < getMaximumPoolSize()) {
+      stalledTicks = completed == lastCompleted ? stalledTicks + 1 : 0;
+      if (stalledTicks > 0 && size < getMaximumPoolSize()) {
         // Nothing finished for a tick although tasks wait: are the threads working or blocked?
         int runnable = 0;
         int blocked = 0;
@@ -182,15 +188,26 @@ public final class ZenExecutors {
             blocked++;
           }
         }
+        int add = 0;
         if (runnable < base) {
-          int add = Math.min(queued, Math.max(base - runnable, blocked / 2));
-          setCorePoolSize(Math.min(getMaximumPoolSize(), size + add));
+          add = Math.max(base - runnable, blocked / 2);
+        } else if (stalledTicks >= NATIVE_BLOCK_TICKS) {
+          // A thread blocked in native I/O (a pipe, a socket read) looks runnable: after several
+          // ticks without progress, grow all the same.
+          add = Math.max(1, size / 2);
+        }
+        if (add > 0) {
+          setCorePoolSize(Math.min(getMaximumPoolSize(), size + Math.min(queued, add)));
+          stalledTicks = 0;
         }
       }
       lastCompleted = completed;
       watchLater();
     }
   }
+
+  /** Ticks without progress after which the JDK 17 pool grows even though its threads look runnable. */
+  static final int NATIVE_BLOCK_TICKS = 4;
 
   /** How long queued tasks may make no progress before the JDK 17 pool adds threads. */
   static final long GROWTH_TICK_MILLIS = 25;

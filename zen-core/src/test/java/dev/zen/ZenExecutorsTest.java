@@ -150,6 +150,45 @@ class ZenExecutorsTest {
   }
 
   @Test
+  void the_platform_pool_grows_for_tasks_blocked_in_native_reads_that_look_runnable() throws Exception {
+    ThreadPoolExecutor pool = ZenExecutors.scalingPool("zen-native-test", 64);
+    int tasks = 8;
+    java.util.List<java.nio.channels.Pipe> pipes = new java.util.ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      pipes.add(java.nio.channels.Pipe.open());
+    }
+    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch finished = new CountDownLatch(tasks);
+    try {
+      for (int i = 0; i < tasks; i++) {
+        java.nio.channels.Pipe own = pipes.get(i);
+        pool.execute(() -> {
+          try {
+            if (started.incrementAndGet() == tasks) {
+              for (java.nio.channels.Pipe pipe : pipes) {
+                pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+              }
+            }
+            // Blocks in a native read (the thread stays RUNNABLE) until the last task has started.
+            own.source().read(java.nio.ByteBuffer.allocate(1));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          finished.countDown();
+        });
+      }
+
+      assertThat(finished.await(20, TimeUnit.SECONDS)).as("all %d tasks blocked together", tasks).isTrue();
+    } finally {
+      pool.shutdownNow();
+      for (java.nio.channels.Pipe pipe : pipes) {
+        pipe.sink().close();
+        pipe.source().close();
+      }
+    }
+  }
+
+  @Test
   void a_burst_of_short_tasks_runs_on_the_base_threads() throws Exception {
     ThreadPoolExecutor pool = ZenExecutors.scalingPool("zen-burst-test", 1024);
     try {
