@@ -4,10 +4,11 @@
 # Both get the same load from McpBench (mcp-load.sh's harness) against one fake OpenAI server that
 # runs as its own process (FakeModelServer, LATENCY_MS before each answer), so its CPU is counted
 # in neither server nor the harness:
-#   - server CPU per `chat` call, steady state: after two warm-up bursts, STEADY_CONCURRENCY calls
-#     kept in flight for STEADY_SECONDS; utime+stime deltas from /proc/PID/stat;
-#   - 1,000 concurrent calls on one stdio session: three rounds, median wall / LATENCY_MS, and the
-#     peak of /proc/PID/status Threads (platform threads) sampled every 20 ms.
+#   - 1,000 concurrent calls on one stdio session: two warm-up rounds, then three rounds: median
+#     wall / LATENCY_MS, the peak of /proc/PID/status Threads (platform threads) sampled every
+#     20 ms, and server CPU per call over the three rounds ("burst");
+#   - server CPU per `chat` call, steady state: after those five rounds, STEADY_CONCURRENCY calls
+#     kept in flight for STEADY_SECONDS; utime+stime deltas from /proc/PID/stat.
 # Then the ratios Zen / floor. Targets: CPU/call <= 1.3x, wall <= 1.1x, <= 64 threads.
 # ZEN_JARS="name=path ..." compares several server jars (an A/B of commits) in the same run;
 # default: this checkout's zen-mcp-adapter/target/zen-mcp-server.jar.

@@ -95,7 +95,7 @@ public final class ZenExecutors {
   /**
    * A pool that keeps {@code min(max, max(2, processors))} threads and queues behind them, and adds
    * threads (up to {@code max}) only when tasks wait because its threads are blocked: queued tasks
-   * made no progress for a tick ({@value #GROWTH_TICK_MILLIS} ms) and fewer than the base number of
+   * made no progress for two ticks ({@value #GROWTH_TICK_MILLIS} ms each) and fewer than the base number of
    * its threads are runnable (the others wait in a task: a blocking call, a lock, a join). More
    * threads are then what lets the queue move, and what keeps a task that waits for a queued one
    * from waiting forever. Threads that are runnable but slow (a busy CPU, a GC pause) add none,
@@ -189,7 +189,8 @@ public final class ZenExecutors {
           }
         }
         int add = 0;
-        if (runnable < base) {
+        if (runnable < base && stalledTicks >= 2) {
+          // Two ticks: a short wait for a contended lock (the timer's, under a burst) is no reason.
           add = Math.max(base - runnable, blocked / 2);
         } else if (stalledTicks >= NATIVE_BLOCK_TICKS) {
           // A thread blocked in native I/O (a pipe, a socket read) looks runnable: after several

@@ -144,8 +144,6 @@ public final class McpBench {
       CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS)).join();
       long idleRss = server.rssKb();
       long idleThreads = server.threads();
-      Steady steady = STEADY_SECONDS > 0 ? steady(server, ids, tool, STEADY_CONCURRENCY, Duration.ofSeconds(STEADY_SECONDS))
-          : null;
       List<String> rounds = new ArrayList<>();
       List<Double> ratios = new ArrayList<>();
       long peakRss = 0;
@@ -174,6 +172,10 @@ public final class McpBench {
         }
       }
       double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / (3.0 * calls);
+      // Last, after five bursts: the JIT compiler is then mostly done (after two, its threads were
+      // still the server's largest CPU user, and more so for a larger code base).
+      Steady steady = STEADY_SECONDS > 0 ? steady(server, ids, tool, STEADY_CONCURRENCY, Duration.ofSeconds(STEADY_SECONDS))
+          : null;
       System.out.printf(Locale.ROOT, "load %-30s %d x %s, latency %d ms: rounds %s; best wall/latency %.2f; "
               + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call%s; threads idle %d, peak %d%n", label, calls, tool,
           latency.toMillis(), rounds, best, idleRss / 1024, peakRss / 1024, cpuMsPerCall,
