@@ -134,11 +134,6 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
       return thread;
     });
     this.http = HttpClient.newBuilder()
-        // Over plain http the JDK offers each request an h2c upgrade, which model servers decline,
-        // and then closes the connection after the answer: a new connection per call. HTTP/1.1
-        // there keeps connections alive; over https, ALPN still negotiates HTTP/2.
-        .version(builder.baseUrl.regionMatches(true, 0, "http:", 0, 5) ? HttpClient.Version.HTTP_1_1
-            : HttpClient.Version.HTTP_2)
         .connectTimeout(builder.connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
         .executor(httpExecutor)

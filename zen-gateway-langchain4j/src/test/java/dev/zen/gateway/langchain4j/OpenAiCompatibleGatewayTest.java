@@ -71,8 +71,7 @@ class OpenAiCompatibleGatewayTest {
 
   @Test
   void sequential_calls_to_a_plain_http_endpoint_reuse_one_connection() throws Exception {
-    // Before HTTP/1.1 was set for http URLs, the JDK offered each request an h2c upgrade and then
-    // closed the connection after the answer: one new connection per call.
+    // Keep-alive works, whatever the client offers (the JDK's default offers an h2c upgrade).
     for (int i = 0; i < 3; i++) {
       gateway.stream(ChatRequest.of("gpt-5", "the fox " + i), chunk -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
       gateway.complete(ChatRequest.of("gpt-5", "the fox again " + i)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
