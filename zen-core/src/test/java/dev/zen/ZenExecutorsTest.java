@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +39,8 @@ class ZenExecutorsTest {
       try {
         assertThat(executor).isInstanceOfSatisfying(ThreadPoolExecutor.class, pool -> {
           assertThat(pool.getMaximumPoolSize()).isEqualTo(300);
-          // No core threads: idle threads go away, so an idle application holds no runtime threads.
-          assertThat(pool.getCorePoolSize()).isZero();
+          // Idle threads go away, so an idle application holds no runtime threads.
+          assertThat(pool.allowsCoreThreadTimeOut()).isTrue();
         });
       } finally {
         executor.shutdownNow();
@@ -141,13 +140,69 @@ class ZenExecutorsTest {
   }
 
   private static void awaitIdleWorker(ThreadPoolExecutor pool) throws InterruptedException {
-    LinkedTransferQueue<Runnable> queue = (LinkedTransferQueue<Runnable>) pool.getQueue();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!queue.hasWaitingConsumer()) {
+    while (pool.getActiveCount() > 0) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("no worker went back to waiting for tasks within 10 s");
       }
       Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void the_platform_pool_grows_for_tasks_blocked_in_native_reads_that_look_runnable() throws Exception {
+    ThreadPoolExecutor pool = ZenExecutors.scalingPool("zen-native-test", 64);
+    int tasks = 8;
+    java.util.List<java.nio.channels.Pipe> pipes = new java.util.ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      pipes.add(java.nio.channels.Pipe.open());
+    }
+    java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch finished = new CountDownLatch(tasks);
+    try {
+      for (int i = 0; i < tasks; i++) {
+        java.nio.channels.Pipe own = pipes.get(i);
+        pool.execute(() -> {
+          try {
+            if (started.incrementAndGet() == tasks) {
+              for (java.nio.channels.Pipe pipe : pipes) {
+                pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+              }
+            }
+            // Blocks in a native read (the thread stays RUNNABLE) until the last task has started.
+            own.source().read(java.nio.ByteBuffer.allocate(1));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          finished.countDown();
+        });
+      }
+
+      assertThat(finished.await(20, TimeUnit.SECONDS)).as("all %d tasks blocked together", tasks).isTrue();
+    } finally {
+      pool.shutdownNow();
+      for (java.nio.channels.Pipe pipe : pipes) {
+        pipe.sink().close();
+        pipe.source().close();
+      }
+    }
+  }
+
+  @Test
+  void a_burst_of_short_tasks_runs_on_the_base_threads() throws Exception {
+    ThreadPoolExecutor pool = ZenExecutors.scalingPool("zen-burst-test", 1024);
+    try {
+      int tasks = 10_000;
+      CountDownLatch finished = new CountDownLatch(tasks);
+      for (int i = 0; i < tasks; i++) {
+        pool.execute(finished::countDown);
+      }
+
+      assertThat(finished.await(20, TimeUnit.SECONDS)).isTrue();
+      // Short tasks always make progress, so the pool never grows past its base size.
+      assertThat(pool.getLargestPoolSize()).isLessThanOrEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -168,6 +223,12 @@ class ZenExecutorsTest {
         });
       }
 
+      // Every thread blocks, so the pool grows to its bound (within a few ticks) and no further.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      // (A new thread takes its first task from the queue a moment after it starts.)
+      while ((pool.getPoolSize() < 3 || pool.getQueue().size() > 7) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
       assertThat(pool.getPoolSize()).isEqualTo(3);
       assertThat(pool.getQueue()).hasSize(7);
       release.countDown();

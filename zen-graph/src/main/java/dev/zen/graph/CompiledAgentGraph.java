@@ -7,6 +7,7 @@ import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.spi.StateValues;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,13 +41,11 @@ public final class CompiledAgentGraph {
   private final String name;
   private final GraphOptions options;
   private final CompiledGraph<AgentState> compiled;
-  private final Set<String> forkNodes;
   private final @Nullable CheckpointStoreSaver saver;
 
   CompiledAgentGraph(AgentGraph graph, GraphOptions options) {
     this.name = graph.name();
     this.options = options;
-    this.forkNodes = graph.forkNodes();
     this.saver = options.checkpointStore()
         .map(store -> new CheckpointStoreSaver(store, options.storeTimeout(), graph.name(), options.latestCheckpointOnly()))
         .orElse(null);
@@ -129,7 +128,7 @@ public final class CompiledAgentGraph {
   }
 
   private RunExecution start(GraphInput input, RunConfig config, @Nullable Consumer<RunEvent> extraListener) {
-    RunExecution run = new RunExecution(this, compiled, forkNodes, config, extraListener);
+    RunExecution run = new RunExecution(this, compiled, config, extraListener);
     run.start(input);
     return run;
   }
@@ -166,9 +165,21 @@ public final class CompiledAgentGraph {
       // Every step, also langgraph4j's own parallel node for a fork, so a halted run stops there.
       state.addWrapCallNodeHook((nodeId, agentState, config, action) ->
           RunExecution.require(config, graph.name()).step(() -> action.apply(agentState, config)));
+      // The targets of a fork run together in langgraph4j's parallel node, which calls each
+      // branch's action in turn on the thread reading the run (it could hand each to an executor
+      // instead, but then blocks that thread until the branch is done). So a branch starts on the
+      // runtime executor itself: branches overlap and no thread waits for one.
+      Set<String> branches = new HashSet<>();
+      Set<String> forks = graph.forkNodes();
+      for (AgentGraph.EdgeSpec edge : graph.edges()) {
+        if (forks.contains(edge.from())) {
+          branches.add(edge.to());
+        }
+      }
       for (AgentGraph.NodeSpec spec : graph.nodes().values()) {
-        AsyncNodeActionWithConfig<AgentState> action = (agentState, config) ->
-            RunExecution.require(config, graph.name()).runNode(spec, agentState.data());
+        AsyncNodeActionWithConfig<AgentState> action = branches.contains(spec.id())
+            ? (agentState, config) -> RunExecution.require(config, graph.name()).runBranch(spec, agentState.data())
+            : (agentState, config) -> RunExecution.require(config, graph.name()).runNode(spec, agentState.data());
         state.addNode(spec.id(), action);
       }
       for (AgentGraph.EdgeSpec edge : graph.edges()) {
@@ -189,7 +200,9 @@ public final class CompiledAgentGraph {
         config.checkpointSaver(saver);
       }
       CompiledGraph<AgentState> compiled = state.compile(config.build());
-      compiled.setMaxIterations(options.maxSteps());
+      // RunExecution counts the steps against maxSteps; langgraph4j counts a node that finishes
+      // later twice (its pending element and its resume), so its own guard is only a backstop.
+      compiled.setMaxIterations(2 * options.maxSteps() + 2);
       return compiled;
     } catch (GraphStateException e) {
       throw new GraphDefinitionException("graph '" + graph.name() + "' is invalid: " + e.getMessage());

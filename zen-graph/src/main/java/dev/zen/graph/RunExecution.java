@@ -55,19 +55,29 @@ import org.slf4j.LoggerFactory;
  * element {@link #drive} reads without asking langgraph4j for anything more, so nothing
  * (no reducer, router or checkpoint) runs after the failure, and the run's future completes with
  * the recorded failure. Threads that block inside a node are interrupted on cancel; the thread
- * langgraph4j waits on never is, as it would log the interrupt.
+ * reading langgraph4j's stream never is, as langgraph4j would log the interrupt.
+ *
+ * <p><b>No thread waits for a node.</b> langgraph4j's runner blocks on each node's future with
+ * {@code get()}, which would hold a thread per running graph (a platform thread on JDK 17). So a
+ * step whose update is not ready when the node returns is handed to langgraph4j as an embedded
+ * stream ({@link Pending}), the mechanism it has for streaming nodes: langgraph4j returns at once,
+ * {@link #advance} sees the pending element and returns too, and the node's completion resumes
+ * the reading on the runtime executor, where langgraph4j applies the update, routes and writes
+ * the checkpoint exactly as for a node that finished at once. Branches of a fork start on the
+ * executor ({@link #runBranch}) instead of langgraph4j's per-branch blocking hand-off.
  */
 final class RunExecution {
   private static final Logger log = LoggerFactory.getLogger(RunExecution.class);
   private static final String RUN_KEY = "dev.zen.graph.run";
   /** Every conditional edge also maps this route, to END: the one a router takes once the run has failed. */
   static final String HALT_ROUTE = "__zen_halt__";
-  /** The update a halted step hands langgraph4j: an embedded stream ({@link Halt}) it yields to {@link #drive}. */
+  /** The update a halted step hands langgraph4j: an embedded stream ({@link Halt}) it yields to {@link #advance}. */
   private static final Map<String, Object> HALT_UPDATE = Map.of("__zen_halted_step__", new Halt());
+  /** The key of a step's update that is still being worked on: an embedded stream ({@link Pending}). */
+  private static final String PENDING_KEY = "__zen_pending_step__";
 
   private final CompiledAgentGraph graph;
   private final CompiledGraph<AgentState> compiled;
-  private final Set<String> forkNodes;
   private final String threadId;
   private final String runId = UUID.randomUUID().toString();
   private final List<Consumer<RunEvent>> listeners = new ArrayList<>(2);
@@ -81,16 +91,23 @@ final class RunExecution {
   private volatile boolean skipExitCheckpoint;
   private final RunConfig config;
   private volatile AsyncGenerator.@Nullable Cancellable<?> generator;
+  /** Where the run's steps are read: the runtime executor, with the run's trace context. */
+  private volatile Executor driver = Runnable::run;
+  /** The last step read; written and read only by the thread reading the run at the time. */
+  private @Nullable NodeOutput<AgentState> last;
+  /** Steps of the graph read so far, against {@link GraphOptions#maxSteps()}; as {@link #last}. */
+  private int stepsTaken;
+  /** Whether the next read resumes a pending node (not a step of its own); as {@link #last}. */
+  private boolean resuming;
   /** Threads inside a node's own code, which a cancel may interrupt; guarded by this. */
   private final Set<Thread> insideNodes = new HashSet<>();
   /** Those of them this run interrupted, whose flag must not outlive the node call; guarded by this. */
   private final Set<Thread> interruptedByUs = new HashSet<>();
 
-  RunExecution(CompiledAgentGraph graph, CompiledGraph<AgentState> compiled, Set<String> forkNodes, RunConfig config,
+  RunExecution(CompiledAgentGraph graph, CompiledGraph<AgentState> compiled, RunConfig config,
       @Nullable Consumer<RunEvent> extraListener) {
     this.graph = graph;
     this.compiled = compiled;
-    this.forkNodes = forkNodes;
     this.threadId = config.threadId();
     this.config = config;
     config.listener().ifPresent(listeners::add);
@@ -122,30 +139,51 @@ final class RunExecution {
       }
       span.end(error);
     });
+    driver = span.propagating(graph.options().executor());
     try {
-      span.propagating(graph.options().executor()).execute(() -> drive(input));
+      driver.execute(() -> drive(input));
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(new GraphExecutionException("graph '" + graph.name() + "' could not start a run on thread '"
           + threadId + "': its executor rejected the run (shut down or saturated)", graph.name(), null, threadId, e));
     }
   }
 
-  /** Runs on a runtime thread: langgraph4j blocks it on each node's future. */
+  /** Starts langgraph4j's stream on a runtime thread and reads it ({@link #advance}). */
   private void drive(GraphInput input) {
     if (result.isDone()) {
       return;
     }
+    AsyncGenerator.Cancellable<NodeOutput<AgentState>> steps;
     try {
       RunnableConfig.Builder config = RunnableConfig.builder().threadId(threadId);
       config.putMetadata(RUN_KEY, this);
-      for (String fork : forkNodes) {
-        config.addParallelNodeExecutor(fork, graph.options().executor());
-      }
-      AsyncGenerator.Cancellable<NodeOutput<AgentState>> steps = compiled.stream(input, config.build());
-      generator = steps;
-      NodeOutput<AgentState> last = null;
+      steps = compiled.stream(input, config.build());
+    } catch (Throwable thrown) {
+      failWith(thrown);
+      return;
+    }
+    generator = steps;
+    advance(steps);
+  }
+
+  /**
+   * Reads steps until the run ends or a node is still working. A node whose update is not ready
+   * reaches this loop as a {@link PendingStep} (see {@link #step}); the loop then returns, so no
+   * thread waits for the node, and the node's completion calls it again on the runtime executor.
+   * One run is read by one thread at a time: each call starts only after the previous one handed
+   * the stream on.
+   */
+  private void advance(AsyncGenerator.Cancellable<NodeOutput<AgentState>> steps) {
+    try {
       Object outcome = null;
       while (!halted()) {
+        // langgraph4j counts each call of next() as a step, and a pending node takes two (its
+        // pending element, then the resume that applies its update): count the steps of the
+        // graph here, as langgraph4j would without pending nodes.
+        if (!resuming && ++stepsTaken > graph.options().maxSteps()) {
+          throw new IllegalStateException("Maximum number of iterations (" + graph.options().maxSteps() + ") reached!");
+        }
+        resuming = false;
         AsyncGenerator.Data<NodeOutput<AgentState>> step = steps.next();
         // A halted step's data is the Halt stream's element: nothing to read, the failure is recorded.
         if (halted()) {
@@ -155,30 +193,59 @@ final class RunExecution {
           outcome = step.resultValue();
           break;
         }
-        last = step.future().get();
+        CompletableFuture<NodeOutput<AgentState>> next = step.future();
+        if (next instanceof PendingStep pending) {
+          resuming = true;
+          pending.whenComplete((ignored, never) -> resume(steps));
+          return;
+        }
+        last = next.get();
       }
-      if (result.isDone()) {
-        return;
-      }
-      Failure failed = failure;
-      if (failed != null) {
-        fail(describe(failed));
-        return;
-      }
-      Map<String, @Nullable Object> state = last == null ? StateValues.emptyMap() : StateValues.freezeMap(last.state().data());
-      boolean interrupted = outcome instanceof InterruptionMetadata<?>;
-      Checkpoint checkpoint = lastCheckpoint;
-      String nextNode = interrupted && checkpoint != null ? checkpoint.nextNodeId() : null;
-      RunResult done = new RunResult(graph.name(), threadId, runId, GraphState.of(state), interrupted, nextNode);
-      // Written before the result completes, so the next run on this thread sees it.
-      writeDeferred();
-      emit(new RunEvent.RunCompleted(runId, done));
-      result.complete(done);
+      finish(outcome);
     } catch (Throwable thrown) {
-      if (!result.isDone()) {
-        Failure failed = failure;
-        fail(failed != null ? describe(failed) : describe(thrown));
-      }
+      failWith(thrown);
+    }
+  }
+
+  /** Reads on once a pending node finished, on the runtime executor (never on the node's completing thread). */
+  private void resume(AsyncGenerator.Cancellable<NodeOutput<AgentState>> steps) {
+    if (result.isDone()) {
+      return;
+    }
+    try {
+      driver.execute(() -> advance(steps));
+    } catch (RejectedExecutionException e) {
+      failWith(new GraphExecutionException("graph '" + graph.name() + "' could not continue run " + runId + " on thread '"
+          + threadId + "': its executor rejected the next step (shut down or saturated)", graph.name(), null, threadId, e));
+    }
+  }
+
+  /** The run's stream ended: completes the run with its state, or with the recorded failure. */
+  private void finish(@Nullable Object outcome) {
+    if (result.isDone()) {
+      return;
+    }
+    Failure failed = failure;
+    if (failed != null) {
+      fail(describe(failed));
+      return;
+    }
+    NodeOutput<AgentState> output = last;
+    Map<String, @Nullable Object> state = output == null ? StateValues.emptyMap() : StateValues.freezeMap(output.state().data());
+    boolean interrupted = outcome instanceof InterruptionMetadata<?>;
+    Checkpoint checkpoint = lastCheckpoint;
+    String nextNode = interrupted && checkpoint != null ? checkpoint.nextNodeId() : null;
+    RunResult done = new RunResult(graph.name(), threadId, runId, GraphState.of(state), interrupted, nextNode);
+    // Written before the result completes, so the next run on this thread sees it.
+    writeDeferred();
+    emit(new RunEvent.RunCompleted(runId, done));
+    result.complete(done);
+  }
+
+  private void failWith(Throwable thrown) {
+    if (!result.isDone()) {
+      Failure failed = failure;
+      fail(failed != null ? describe(failed) : describe(thrown));
     }
   }
 
@@ -306,13 +373,20 @@ final class RunExecution {
     } catch (RuntimeException e) {
       update = CompletableFuture.failedFuture(e);
     }
-    return update.handle((partial, error) -> {
+    CompletableFuture<Map<String, Object>> settled = update.handle((partial, error) -> {
       if (error != null) {
         // Not from a Zen node (those never fail): langgraph4j's own parallel node, say.
         recordFailure(null, unwrap(error), "");
       }
       return halted() ? HALT_UPDATE : partial;
     });
+    if (settled.isDone()) {
+      return settled;
+    }
+    // langgraph4j would block its thread on this future with get(). An embedded stream is
+    // handed back at once instead: its first element (a PendingStep) tells advance() to return
+    // and wait, its end is the update, which langgraph4j then applies as it would the node's.
+    return CompletableFuture.completedFuture(Map.of(PENDING_KEY, new Pending(settled)));
   }
 
   /** Where a conditional edge goes: the router's choice, or {@link #HALT_ROUTE} once the run halted. */
@@ -383,6 +457,20 @@ final class RunExecution {
       span.end(null);
       return frozen;
     });
+  }
+
+  /** {@link #runNode} for a branch of a fork: started on the runtime executor, so branches overlap. */
+  CompletableFuture<Map<String, Object>> runBranch(AgentGraph.NodeSpec spec, Map<String, Object> data) {
+    CompletableFuture<Map<String, Object>> branch = new CompletableFuture<>();
+    try {
+      graph.options().executor().execute(() -> runNode(spec, data).whenComplete((update, never) -> branch.complete(update)));
+    } catch (RejectedExecutionException e) {
+      recordFailure(spec.id(), new GraphExecutionException("graph '" + graph.name() + "' could not start branch '" + spec.id()
+          + "' on thread '" + threadId + "': its executor rejected it (shut down or saturated)", graph.name(), spec.id(),
+          threadId, e), "");
+      branch.complete(Map.of());
+    }
+    return branch;
   }
 
   private CompletableFuture<Map<String, ?>> withPolicies(AgentGraph.NodeSpec spec, GraphState state, RunTracer.TraceSpan span) {
@@ -527,6 +615,44 @@ final class RunExecution {
     @Override
     public Data<NodeOutput<AgentState>> next() {
       return Data.error(new CancellationException("the run halted"));
+    }
+
+    @Override
+    public Executor executor() {
+      return Runnable::run;
+    }
+  }
+
+  /** The element that says a node is still working: it completes (with nothing) when the node is done. */
+  private static final class PendingStep extends CompletableFuture<NodeOutput<AgentState>> {}
+
+  /**
+   * The embedded stream of a step whose update is not ready: first a {@link PendingStep}, which
+   * {@link #advance} waits on without a thread; then, read after the update is done, its end
+   * with the update as result value (langgraph4j applies it, routes and writes the checkpoint),
+   * or, once the run halted, the same error element as {@link Halt}.
+   */
+  private final class Pending implements AsyncGenerator<NodeOutput<AgentState>> {
+    private final CompletableFuture<Map<String, Object>> update;
+    private final PendingStep waiting = new PendingStep();
+    private boolean yielded;
+
+    Pending(CompletableFuture<Map<String, Object>> update) {
+      this.update = update;
+      update.whenComplete((ignored, never) -> waiting.complete(null));
+    }
+
+    @Override
+    public Data<NodeOutput<AgentState>> next() {
+      if (!yielded) {
+        yielded = true;
+        return Data.of(waiting);
+      }
+      Map<String, Object> partial = update.getNow(HALT_UPDATE);
+      if (partial == HALT_UPDATE || halted()) {
+        return Data.error(new CancellationException("the run halted"));
+      }
+      return Data.done(partial);
     }
 
     @Override

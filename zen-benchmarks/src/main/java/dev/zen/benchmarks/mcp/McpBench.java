@@ -137,8 +137,14 @@ public final class McpBench {
     FakeOpenAiServer fake = null;
     Map<String, String> env = Map.of("ZEN_BENCH_TOOL_LATENCY_MS", String.valueOf(latency.toMillis()));
     if (tool.equals("chat")) {
-      fake = FakeOpenAiServer.builder().latency(latency).start();
-      env = Map.of("CUSTOM_API_URL", fake.baseUrl(), "ZEN_MAX_CONCURRENT_CALLS", String.valueOf(2 * calls),
+      // A model endpoint in its own process (the script's FakeModelServer) keeps its CPU out of
+      // the harness's; without one, the fake runs here.
+      String modelUrl = System.getProperty("mcp.bench.model.url");
+      if (modelUrl == null) {
+        fake = FakeOpenAiServer.builder().latency(latency).start();
+        modelUrl = fake.baseUrl();
+      }
+      env = Map.of("CUSTOM_API_URL", modelUrl, "ZEN_MAX_CONCURRENT_CALLS", String.valueOf(2 * calls),
           "LOG_LEVEL", "warning");
     }
     Server server = Server.start(command, env);
@@ -159,19 +165,28 @@ public final class McpBench {
       // Let the warm-up's garbage and threads settle before the idle figure.
       CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS)).join();
       long idleRss = server.rssKb();
+      long idleThreads = server.threads();
       List<String> rounds = new ArrayList<>();
+      List<Double> ratios = new ArrayList<>();
       long peakRss = 0;
+      long peakThreads = 0;
       double best = Double.MAX_VALUE;
       long cpuBefore = server.cpuTicks();
       for (int round = 0; round < 3; round++) {
         AtomicLong peak = new AtomicLong();
+        AtomicLong threads = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(server.rssKb(), Math::max), 0, 20, TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(() -> {
+          peak.accumulateAndGet(server.rssKb(), Math::max);
+          threads.accumulateAndGet(server.threads(), Math::max);
+        }, 0, 20, TimeUnit.MILLISECONDS);
         Round result = round(server, ids, calls, tool);
         sampler.shutdownNow();
         peakRss = Math.max(peakRss, peak.get());
+        peakThreads = Math.max(peakThreads, threads.get());
         double ratio = result.wallMillis / latency.toMillis();
         best = Math.min(best, ratio);
+        ratios.add(ratio);
         rounds.add(String.format(Locale.ROOT, "%.0f ms (%.2f, %d errors%s)", result.wallMillis, ratio, result.errors,
             result.lost == 0 ? "" : ", " + result.lost + " never answered"));
         if (result.lost > 0) {
@@ -179,9 +194,21 @@ public final class McpBench {
         }
       }
       double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / (3.0 * calls);
+      // Last, after five bursts: the JIT compiler is then mostly done (after two, its threads were
+      // still the server's largest CPU user, and more so for a larger code base).
+      Steady steady = STEADY_SECONDS > 0 ? steady(server, ids, tool, STEADY_CONCURRENCY, Duration.ofSeconds(STEADY_SECONDS))
+          : null;
       System.out.printf(Locale.ROOT, "load %-30s %d x %s, latency %d ms: rounds %s; best wall/latency %.2f; "
-              + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call%n", label, calls, tool, latency.toMillis(),
-          rounds, best, idleRss / 1024, peakRss / 1024, cpuMsPerCall);
+              + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call%s; threads idle %d, peak %d%n", label, calls, tool,
+          latency.toMillis(), rounds, best, idleRss / 1024, peakRss / 1024, cpuMsPerCall,
+          steady == null ? "" : String.format(Locale.ROOT, " (steady: %.3f ms/call over %d calls at %d in flight, %d errors)",
+              steady.cpuMsPerCall, steady.calls, STEADY_CONCURRENCY, steady.errors), idleThreads, peakThreads);
+      Collections.sort(ratios);
+      // One line for scripts to compare servers by (floor-vs-zen.sh).
+      System.out.printf(Locale.ROOT, "result label=%s steady_cpu_ms=%.3f burst_cpu_ms=%.3f best=%.3f median=%.3f "
+              + "peak_threads=%d idle_threads=%d rss_peak_mib=%d%n", label.replace(' ', '_'),
+          steady == null ? Double.NaN : steady.cpuMsPerCall, cpuMsPerCall, best, ratios.get(ratios.size() / 2),
+          peakThreads, idleThreads, peakRss / 1024);
     } finally {
       server.stop();
       if (fake != null) {
@@ -381,6 +408,62 @@ public final class McpBench {
     throw new IllegalStateException("the server did not listen: " + Files.readString(stderr));
   }
 
+  /** Length of the steady phase before the measured rounds of {@code load} (0 skips it). */
+  private static final int STEADY_SECONDS = Integer.getInteger("mcp.bench.steady.seconds", 0);
+  /** Calls kept in flight during the steady phase. */
+  private static final int STEADY_CONCURRENCY = Integer.getInteger("mcp.bench.steady.concurrency", 50);
+
+  /** Server CPU per call in the steady phase, the calls answered and how many of them were errors. */
+  private record Steady(double cpuMsPerCall, int calls, int errors) {}
+
+  /**
+   * Keeps {@code concurrency} calls in flight for {@code duration} (each answer sends the next
+   * call), then waits for the last ones: the server's CPU per call at a steady rate, without the
+   * start-up of a 1,000-call burst.
+   */
+  private static Steady steady(Server server, AtomicLong ids, String tool, int concurrency, Duration duration)
+      throws InterruptedException {
+    long end = System.nanoTime() + duration.toNanos();
+    AtomicInteger answered = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    java.util.concurrent.CountDownLatch lanes = new java.util.concurrent.CountDownLatch(concurrency);
+    long cpuBefore = server.cpuTicks();
+    for (int lane = 0; lane < concurrency; lane++) {
+      server.sender.execute(() -> lane(server, ids, tool, end, answered, errors, lanes));
+    }
+    if (!lanes.await(duration.toSeconds() + ROUND_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the steady phase did not finish: " + lanes.getCount() + " calls unanswered");
+    }
+    long ticks = server.cpuTicks() - cpuBefore;
+    return new Steady(ticks * 10.0 / Math.max(1, answered.get()), answered.get(), errors.get());
+  }
+
+  private static void lane(Server server, AtomicLong ids, String tool, long end, AtomicInteger answered,
+      AtomicInteger errors, java.util.concurrent.CountDownLatch lanes) {
+    long id = ids.incrementAndGet();
+    server.future(id).whenComplete((answer, failure) -> {
+      server.answers.remove(id);
+      answered.incrementAndGet();
+      if (failure != null || answer.has("error") || answer.path("result").path("isError").asBoolean()) {
+        errors.incrementAndGet();
+      }
+      if (System.nanoTime() < end) {
+        server.sender.execute(() -> lane(server, ids, tool, end, answered, errors, lanes));
+      } else {
+        lanes.countDown();
+      }
+    });
+    ObjectNode arguments = JSON.createObjectNode();
+    if (tool.equals("chat")) {
+      arguments.put("prompt", "Question " + id + ": is this design sound?");
+    }
+    try {
+      server.send(call(id, tool, arguments));
+    } catch (IOException e) {
+      server.future(id).completeExceptionally(e);
+    }
+  }
+
   /** A round's wall time until the last answer (or the deadline), its error answers and lost calls. */
   private record Round(double wallMillis, int errors, int lost) {}
 
@@ -531,7 +614,7 @@ public final class McpBench {
       return 0;
     }
 
-    /** The process's threads now (0 once it has ended). */
+    /** The process's threads ({@code Threads} in {@code /proc/PID/status}): platform threads only. */
     long threads() {
       try {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {

@@ -260,25 +260,58 @@ final class EventStream implements BodySubscriber<byte[]> {
     whole.write(bytes);
   }
 
-  /** Splits {@code bytes} into lines at CR, LF or CRLF; a line is decoded whole, so UTF-8 never splits. */
+  /**
+   * Splits {@code bytes} into lines at CR, LF or CRLF; a line is decoded whole, so UTF-8 never
+   * splits. The bytes between terminators are copied as ranges, and a line that lies within one
+   * piece is decoded straight from it: copying byte by byte into the buffer (a synchronized call
+   * per byte) was a sixth of the server's CPU per chat call.
+   */
   private void lines(byte[] bytes, int from) throws IOException {
-    for (int i = from; i < bytes.length && !ended.get() && !done; i++) {
+    if (ended.get() || done) {
+      return;
+    }
+    int start = from;
+    for (int i = from; i < bytes.length; i++) {
       byte b = bytes[i];
-      if (afterCarriageReturn && b == '\n') {
+      if (b != '\n' && b != '\r') {
         afterCarriageReturn = false;
         continue;
       }
-      afterCarriageReturn = b == '\r';
-      if (b == '\n' || b == '\r') {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        line(text);
-      } else {
-        if (line.size() >= ZenHttpClient.MAX_BODY_BYTES) {
-          throw new IOException("an event-stream line is longer than " + ZenHttpClient.MAX_BODY_BYTES + " bytes");
-        }
-        line.write(b);
+      if (afterCarriageReturn && b == '\n') {
+        afterCarriageReturn = false;
+        start = i + 1;
+        continue;
       }
+      afterCarriageReturn = b == '\r';
+      String text;
+      if (line.size() == 0) {
+        checkLineLength(i - start);
+        text = new String(bytes, start, i - start, StandardCharsets.UTF_8);
+      } else {
+        append(bytes, start, i);
+        text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+      }
+      start = i + 1;
+      line(text);
+      if (ended.get() || done) {
+        return;
+      }
+    }
+    append(bytes, start, bytes.length);
+  }
+
+  /** Keeps {@code bytes[start, end)} of a line whose end has not arrived yet. */
+  private void append(byte[] bytes, int start, int end) throws IOException {
+    if (end > start) {
+      checkLineLength(line.size() + end - start);
+      line.write(bytes, start, end - start);
+    }
+  }
+
+  private static void checkLineLength(int length) throws IOException {
+    if (length > ZenHttpClient.MAX_BODY_BYTES) {
+      throw new IOException("an event-stream line is longer than " + ZenHttpClient.MAX_BODY_BYTES + " bytes");
     }
   }
 

@@ -30,7 +30,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -110,6 +113,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
   private final @Nullable String apiKey;
   private final Map<String, String> headers;
   private final HttpClient http;
+  private final ExecutorService httpExecutor;
   private final ZenHttpClient client;
   private final LangChain4jGateway delegate;
   private final GatewayErrors errors;
@@ -120,9 +124,19 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     this.apiKey = builder.apiKey;
     this.headers = Map.copyOf(builder.headers);
     // Redirects are the client's business (ZenHttpClient): the JDK's would resend the key anywhere.
+    // The client's own executor runs only short callbacks (body chunks, completions; the graph's
+    // work is handed on to the runtime executor), so a few threads serve any number of calls. Its
+    // default, a cached pool, started a thread for nearly every concurrent exchange (256 under
+    // 1,000 calls) and moved each callback to whichever thread was free.
+    this.httpExecutor = Executors.newFixedThreadPool(HTTP_THREADS, runnable -> {
+      Thread thread = new Thread(runnable, "zen-http-" + HTTP_POOLS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
     this.http = HttpClient.newBuilder()
         .connectTimeout(builder.connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(httpExecutor)
         .build();
     ZenHttpClient.Options options = new ZenHttpClient.Options(builder.firstByteTimeout, builder.idleTimeout,
         builder.followSameOriginRedirects);
@@ -217,7 +231,14 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     }
   }
 
-  /** Releases the HTTP client. Calls still running may fail; the executor is left alone. */
+  /** Threads of each gateway's HTTP client executor. */
+  private static final int HTTP_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  private static final AtomicInteger HTTP_POOLS = new AtomicInteger();
+
+  /**
+   * Releases the HTTP client and its own executor. Calls still running may fail; the runtime
+   * executor given to the builder is left alone.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -231,6 +252,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.debug("could not shut down the HTTP client of {}", baseUrl, e);
     }
+    httpExecutor.shutdown();
   }
 
   @Override

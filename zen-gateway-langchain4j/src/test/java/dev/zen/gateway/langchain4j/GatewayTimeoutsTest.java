@@ -56,6 +56,21 @@ class GatewayTimeoutsTest {
     return (OperationTimeoutException) cause.getCause();
   }
 
+  @Test
+  void a_stream_that_arrives_a_byte_at_a_time_is_read_whole() throws Exception {
+    // Every line of the event stream is split across pieces (the parser joins ranges of them).
+    server.failNext(1, Fault.dripBytes(Duration.ofMillis(1)));
+    try (OpenAiCompatibleGateway gateway = OpenAiCompatibleGateway.builder(server.baseUrl()).build()) {
+      StringBuilder chunks = new StringBuilder();
+
+      ChatReply reply = gateway.stream(ChatRequest.of("gpt-5", "greek letters"), chunk -> chunks.append(chunk.text()))
+          .get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(reply.text()).isEqualTo(ANSWER);
+      assertThat(chunks.toString()).isEqualTo(ANSWER);
+    }
+  }
+
   @ParameterizedTest(name = "stream={0}")
   @ValueSource(booleans = {false, true})
   void an_endpoint_that_accepts_and_never_answers_is_cut_at_the_first_byte_timeout(boolean stream)

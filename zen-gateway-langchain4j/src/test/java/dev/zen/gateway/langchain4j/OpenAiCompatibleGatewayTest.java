@@ -70,6 +70,34 @@ class OpenAiCompatibleGatewayTest {
   }
 
   @Test
+  void sequential_calls_to_a_plain_http_endpoint_reuse_one_connection() throws Exception {
+    // Keep-alive works, whatever the client offers (the JDK's default offers an h2c upgrade).
+    for (int i = 0; i < 3; i++) {
+      gateway.stream(ChatRequest.of("gpt-5", "the fox " + i), chunk -> {}).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      gateway.complete(ChatRequest.of("gpt-5", "the fox again " + i)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    assertThat(server.acceptedConnections()).isEqualTo(1);
+  }
+
+  @Test
+  void stream_chunks_arrive_on_the_gateway_s_own_few_http_threads() throws Exception {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<ChatReply>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(gateway.stream(ChatRequest.of("gpt-5", "the fox " + i),
+          chunk -> threads.add(Thread.currentThread().getName())));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    // The gateway's executor (or the client's selector thread), never the JDK client's default
+    // cached pool ("HttpClient-N-Worker-M"), which grows with the exchanges in flight.
+    assertThat(threads).isNotEmpty().allSatisfy(name -> assertThat(name.startsWith("zen-http-")
+        || name.endsWith("-SelectorManager")).as(name).isTrue());
+    assertThat(threads.stream().distinct().count()).isLessThanOrEqualTo(5);
+  }
+
+  @Test
   void images_reach_the_endpoint_as_image_url_parts_after_the_text() {
     ContentPart.Image png = ContentPart.Image.of(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "image/png");
     ContentPart.Image remote = new ContentPart.Image(java.net.URI.create("https://example.com/diagram.jpg"));

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Issue 14: Zen's MCP server against the floor (dev.zen.benchmarks.floor.FloorServer: the least any
+# MCP server must do for a `chat` call), in one run, on the default JDK and on Temurin 25.
+# Both get the same load from McpBench (mcp-load.sh's harness) against one fake OpenAI server that
+# runs as its own process (FakeModelServer, LATENCY_MS before each answer), so its CPU is counted
+# in neither server nor the harness:
+#   - 1,000 concurrent calls on one stdio session: two warm-up rounds, then three rounds: median
+#     wall / LATENCY_MS, the peak of /proc/PID/status Threads (platform threads) sampled every
+#     20 ms, and server CPU per call over the three rounds ("burst");
+#   - server CPU per `chat` call, steady state: after those five rounds, STEADY_CONCURRENCY calls
+#     kept in flight for STEADY_SECONDS; utime+stime deltas from /proc/PID/stat.
+# Then the ratios Zen / floor. Targets: CPU/call <= 1.3x, wall <= 1.1x, <= 64 threads.
+# ZEN_JARS="name=path ..." compares several server jars (an A/B of commits) in the same run;
+# default: this checkout's zen-mcp-adapter/target/zen-mcp-server.jar.
+# Usage: zen-benchmarks/scripts/floor-vs-zen.sh
+#        (CALLS=1000 LATENCY_MS=500 STEADY_SECONDS=15 STEADY_CONCURRENCY=50 JAVAS="java /path/jdk25/bin/java")
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CALLS="${CALLS:-1000}"
+LATENCY_MS="${LATENCY_MS:-500}"
+STEADY_SECONDS="${STEADY_SECONDS:-15}"
+STEADY_CONCURRENCY="${STEADY_CONCURRENCY:-50}"
+JAVAS="${JAVAS:-java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+ZEN_JARS="${ZEN_JARS:-zen=zen-mcp-adapter/target/zen-mcp-server.jar}"
+OUT=zen-benchmarks/target/mcp-bench
+mkdir -p "$OUT"
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -pl zen-benchmarks,zen-mcp-adapter -am package -DskipTests
+BENCH=zen-benchmarks/target/zen-benchmarks.jar
+RESULTS="$OUT/floor-vs-zen-$(date -u +%Y%m%dT%H%M%S).txt"
+
+# The model server: its own JVM, alive as long as this script holds its stdin open.
+rm -f "$OUT/fake-url.txt"
+exec 3> >(exec java -cp "$BENCH" dev.zen.benchmarks.floor.FakeModelServer "$LATENCY_MS" > "$OUT/fake-url.txt")
+for _ in $(seq 100); do [ -s "$OUT/fake-url.txt" ] && break; sleep 0.1; done
+MODEL_URL=$(head -1 "$OUT/fake-url.txt")
+echo "model server $MODEL_URL (${LATENCY_MS} ms); load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RESULTS"
+
+bench() {
+  java -Dmcp.bench.stderr="$OUT/server-stderr.txt" -Dmcp.bench.model.url="$MODEL_URL" \
+    -Dmcp.bench.steady.seconds="$STEADY_SECONDS" -Dmcp.bench.steady.concurrency="$STEADY_CONCURRENCY" \
+    -cp "$BENCH" dev.zen.benchmarks.mcp.McpBench load "$@" | tee -a "$RESULTS"
+}
+
+for JAVA in $JAVAS; do
+  command -v "$JAVA" >/dev/null 2>&1 || continue
+  V=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
+  echo "# JDK $V, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS"
+  bench "floor jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -cp "$BENCH" dev.zen.benchmarks.floor.FloorServer
+  for ENTRY in $ZEN_JARS; do
+    bench "${ENTRY%%=*} jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -jar "${ENTRY#*=}"
+  done
+done
+echo "# done, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS"
+
+# Ratios to the floor of the same JDK, from the `result` lines.
+echo
+awk '
+  /^result / {
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    n = split(f["label"], parts, "_"); jdk = parts[n]; name = substr(f["label"], 1, length(f["label"]) - length(jdk) - 1)
+    if (name == "floor") { cpu[jdk] = f["steady_cpu_ms"]; wall[jdk] = f["median"]; thr[jdk] = f["peak_threads"] }
+    rows[++count] = name "|" jdk "|" f["steady_cpu_ms"] "|" f["burst_cpu_ms"] "|" f["median"] "|" f["peak_threads"]
+  }
+  END {
+    printf "| server | JDK | steady CPU ms/call | burst CPU ms/call | median wall / latency | peak threads | CPU / floor | wall / floor |\n"
+    printf "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    for (i = 1; i <= count; i++) {
+      split(rows[i], r, "|")
+      printf "| %s | %s | %.3f | %.3f | %.2f | %d | %.2f | %.2f |\n", r[1], r[2], r[3], r[4], r[5], r[6], \
+        r[3] / cpu[r[2]], r[5] / wall[r[2]]
+    }
+  }' "$RESULTS" | tee -a "$RESULTS"
+echo "results in $RESULTS"
