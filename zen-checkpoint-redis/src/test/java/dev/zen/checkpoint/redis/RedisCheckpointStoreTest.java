@@ -450,7 +450,8 @@ class RedisCheckpointStoreTest {
       for (int i = 0; i < 100; i++) {
         try (RedisCheckpointStore wrong = RedisCheckpointStore.builder("redis://zen:wrong@127.0.0.1:" + secured.port())
             .options(options).build()) {
-          assertThat(catchFailure(wrong.latest("t"))).as("connection %d", i).isInstanceOf(AuthenticationException.class)
+          Throwable failure = catchFailure(wrong.latest("t"));
+          assertThat(failure).as("connection %d: %s", i, causes(failure)).isInstanceOf(AuthenticationException.class)
               .hasMessageContaining("WRONGPASS").hasMessageContaining("user and password");
         }
       }
@@ -466,6 +467,15 @@ class RedisCheckpointStoreTest {
   }
 
   // --- helpers -----------------------------------------------------------------------------------
+
+  /** The whole cause chain, for a failure message that shows where a wrong kind of error came from. */
+  private static String causes(@org.jspecify.annotations.Nullable Throwable failure) {
+    StringBuilder chain = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      chain.append(chain.length() == 0 ? "" : " <- ").append(t.getClass().getName()).append(": ").append(t.getMessage());
+    }
+    return chain.toString();
+  }
 
   private static Checkpoint checkpoint(String threadId, String id, int payloadChars) {
     Map<String, @Nullable Object> state = new LinkedHashMap<>();
