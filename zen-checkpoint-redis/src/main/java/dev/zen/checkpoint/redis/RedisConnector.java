@@ -104,6 +104,26 @@ final class RedisConnector implements AutoCloseable {
   }
 
   private void connect(CompletableFuture<Connected> attempt) {
+    connect(attempt, 2);
+  }
+
+  /**
+   * Lettuce looks up the channel's handshake handler only when its connect listener runs; under
+   * load the handshake can already have ended (Redis refused AUTH, the handler closed the channel
+   * and left the pipeline), and Lettuce then fails with "RedisHandshakeHandler not registered",
+   * losing Redis's answer. The outcome of that connection is unknown, not "unreachable": connect
+   * again, and the next handshake reports what Redis says.
+   */
+  static boolean handshakeOutcomeLost(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("RedisHandshakeHandler not registered")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void connect(CompletableFuture<Connected> attempt, int lostHandshakesLeft) {
     CompletableFuture<? extends StatefulConnection<byte[], byte[]>> connecting;
     try {
       synchronized (lock) {
@@ -115,7 +135,13 @@ final class RedisConnector implements AutoCloseable {
     }
     connecting.whenComplete((connection, failure) -> {
       if (failure != null) {
-        attempt.completeExceptionally(unavailable(Futures.unwrap(failure)));
+        Throwable cause = Futures.unwrap(failure);
+        if (lostHandshakesLeft > 0 && !closed && handshakeOutcomeLost(cause)) {
+          LOG.debug("Redis at {}: the handshake ended before Lettuce saw its outcome; connecting again", endpoint);
+          connect(attempt, lostHandshakesLeft - 1);
+          return;
+        }
+        attempt.completeExceptionally(unavailable(cause));
         return;
       }
       connection.setTimeout(options.commandTimeout());

@@ -51,4 +51,16 @@ class RedisConnectorTest {
     assertThat(uri.getHost()).isEqualTo("127.0.0.1");
     assertThat(uri.getPort()).isEqualTo(6379);
   }
+
+  @Test
+  void a_handshake_lettuce_lost_track_of_is_told_apart_from_an_unreachable_redis() {
+    // The chain Lettuce 7.7 gives when the handshake ended before its connect listener ran.
+    Throwable lost = new io.lettuce.core.RedisConnectionException("Unable to connect to 127.0.0.1/<unresolved>:6379",
+        new java.util.concurrent.CompletionException(new IllegalStateException("RedisHandshakeHandler not registered")));
+    Throwable refused = new io.lettuce.core.RedisConnectionException("Unable to connect to 127.0.0.1/<unresolved>:6379",
+        new java.net.ConnectException("Connection refused"));
+
+    assertThat(RedisConnector.handshakeOutcomeLost(lost)).isTrue();
+    assertThat(RedisConnector.handshakeOutcomeLost(refused)).isFalse();
+  }
 }
