@@ -102,6 +102,7 @@ public final class GatewayResilience {
   private final int maxConcurrentCalls;
   private final Duration maxWaitForPermit;
   private final SettingNames settingNames;
+  private final GatewayTracing tracing;
 
   private GatewayResilience(Builder builder) {
     this.timeout = builder.timeout;
@@ -114,6 +115,7 @@ public final class GatewayResilience {
     this.maxConcurrentCalls = builder.maxConcurrentCalls;
     this.maxWaitForPermit = builder.maxWaitForPermit;
     this.settingNames = builder.settingNames;
+    this.tracing = builder.tracing;
   }
 
   /** The documented defaults. */
@@ -138,6 +140,7 @@ public final class GatewayResilience {
     builder.maxConcurrentCalls = maxConcurrentCalls;
     builder.maxWaitForPermit = maxWaitForPermit;
     builder.settingNames = settingNames;
+    builder.tracing = tracing;
     return builder;
   }
 
@@ -196,6 +199,11 @@ public final class GatewayResilience {
 
   public int maxConcurrentCalls() {
     return maxConcurrentCalls;
+  }
+
+  /** Where calls waiting for a slot are counted ({@code zen.gen_ai.client.waiting}). */
+  public GatewayTracing tracing() {
+    return tracing;
   }
 
   public Duration maxWaitForPermit() {
@@ -270,6 +278,7 @@ public final class GatewayResilience {
     private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
     private Duration maxWaitForPermit = DEFAULT_MAX_WAIT_FOR_PERMIT;
     private SettingNames settingNames = SettingNames.builderMethods();
+    private GatewayTracing tracing = GatewayTracing.automatic();
 
     private Builder() {}
 
@@ -358,6 +367,18 @@ public final class GatewayResilience {
         throw new IllegalArgumentException("maxWaitForPermit must be >= 0, was " + maxWaitForPermit);
       }
       this.maxWaitForPermit = maxWaitForPermit;
+      return this;
+    }
+
+    /**
+     * Where the calls waiting for one of the {@link #maxConcurrentCalls} slots are counted, as the
+     * up-down counter {@code zen.gen_ai.client.waiting} per {@code gen_ai.request.model} (a call
+     * backing off before a retry is not waiting for a slot; its retry is, until it gets one).
+     * Default {@link GatewayTracing#automatic()}: OpenTelemetry's global instance when one is
+     * registered; {@link GatewayTracing#none()} counts nothing.
+     */
+    public Builder tracing(GatewayTracing tracing) {
+      this.tracing = Objects.requireNonNull(tracing, "tracing");
       return this;
     }
 

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * prompt and the answer only when {@link Builder#captureContent} is set), and the metrics
  * {@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage} and
  * {@code zen.gen_ai.time_to_first_token} (streams), and {@code zen.gen_ai.client.active} (requests in
- * flight per model).
+ * flight per model). Given to {@link GatewayResilience.Builder#tracing}, it also records
+ * {@code zen.gen_ai.client.waiting}: calls waiting for one of the gateway's concurrent slots, per
+ * model (the resilience's default is {@link #automatic()}).
  *
  * <p>Put its {@link #interceptor()} innermost, next to the gateway and inside
  * {@link GatewayResilience}, so that each attempt of a retried call is its own span, a child of
@@ -68,6 +70,18 @@ public final class GatewayTracing {
       return call -> call.proceed(call.request());
     }
     return new GenAiInterceptor(openTelemetry, captureContent, serverAddress);
+  }
+
+  /**
+   * Where {@link GatewayResilience} counts calls waiting for a concurrent slot
+   * ({@code zen.gen_ai.client.waiting}): this tracing's OpenTelemetry instance; nothing without
+   * opentelemetry-api.
+   */
+  WaitGauge waitGauge() {
+    if (this == NONE || !OtelPresence.AVAILABLE) {
+      return WaitGauge.NONE;
+    }
+    return new OtelWaitGauge(openTelemetry);
   }
 
   /** Builds {@link GatewayTracing}; setters validate at once. */

@@ -62,6 +62,7 @@ final class ResilienceInterceptor implements GatewayInterceptor {
   private final RetryPolicy<ChatReply> forUntrackedStreams;
   private final Executor executor;
   private final ScheduledExecutorService timer;
+  private final WaitGauge waiting;
 
   ResilienceInterceptor(GatewayResilience options) {
     this.options = options;
@@ -72,6 +73,7 @@ final class ResilienceInterceptor implements GatewayInterceptor {
     this.forUntrackedStreams = retryPolicy(true, null);
     this.executor = ZenExecutors.defaultRuntime();
     this.timer = ZenExecutors.scheduler();
+    this.waiting = options.tracing().waitGauge();
   }
 
   @Override
@@ -91,11 +93,14 @@ final class ResilienceInterceptor implements GatewayInterceptor {
     CompletableFuture<ChatReply> result;
     Attempts outer = RUNNING.get();
     RUNNING.set(attempts);
+    attempts.waitForSlot();
     try {
       result = Failsafe.with(retry, bulkhead).with(attempts).getStageAsync(attempts::next);
     } finally {
       RUNNING.set(outer);
     }
+    // However the call ends (a permit refused, cancelled, past its deadline), it waits no more.
+    result.whenComplete((reply, error) -> attempts.ended());
     return bounded(Futures.mapFailure(result, error -> translate(error, model)), attempts, model);
   }
 
@@ -130,6 +135,14 @@ final class ResilienceInterceptor implements GatewayInterceptor {
         .handleIf((reply, error) -> error != null && retriable(error, streaming, tracker))
         .withMaxRetries(options.maxRetries())
         .withDelayFn(this::delay)
+        // Failsafe calls this on the retry's own turn (RUNNING is its call), after the back-off and
+        // before the bulkhead: from here the retry waits for a slot.
+        .onRetry(event -> {
+          Attempts retrying = RUNNING.get();
+          if (retrying != null) {
+            retrying.waitForSlot();
+          }
+        })
         .onRetryScheduled(event -> LOG.debug("retrying in {} after attempt {} failed: {}", event.getDelay(),
             event.getAttemptCount(), String.valueOf(event.getLastException())))
         .build();
@@ -221,6 +234,9 @@ final class ResilienceInterceptor implements GatewayInterceptor {
     private volatile boolean started;
     private final AtomicInteger count = new AtomicInteger();
     private volatile @Nullable Throwable lastFailure;
+    /** While the call waits for a slot (its first attempt, or a retry after the back-off). */
+    private final AtomicReference<WaitGauge.@Nullable Waiting> waitingForSlot = new AtomicReference<>();
+    private volatile boolean ended;
 
     Attempts(Call call, TraceContext trace) {
       this.call = call;
@@ -234,6 +250,7 @@ final class ResilienceInterceptor implements GatewayInterceptor {
      * bulkhead's lock.
      */
     CompletableFuture<ChatReply> next() {
+      gotSlot();
       if (RUNNING.get() == this) {
         return timed(start());
       }
@@ -268,6 +285,31 @@ final class ResilienceInterceptor implements GatewayInterceptor {
         }
       });
       return attempt;
+    }
+
+    void waitForSlot() {
+      if (ended || waitingForSlot.get() != null) {
+        return;
+      }
+      WaitGauge.Waiting entered = waiting.enter(call.request().model());
+      if (!waitingForSlot.compareAndSet(null, entered)) {
+        entered.leave();
+      } else if (ended) {
+        // A retry starting as the call was cancelled: the call's end may not have seen this entry.
+        gotSlot();
+      }
+    }
+
+    void ended() {
+      ended = true;
+      gotSlot();
+    }
+
+    void gotSlot() {
+      WaitGauge.Waiting left = waitingForSlot.getAndSet(null);
+      if (left != null) {
+        left.leave();
+      }
     }
 
     /** The attempts started so far. */

@@ -266,6 +266,87 @@ class GatewayTracingTest {
     assertThat(metrics.collectAllMetrics()).isEmpty();
   }
 
+  @Test
+  void calls_waiting_for_a_slot_are_counted_per_model_until_they_get_one() {
+    StubGateway held = new StubGateway((attempt, request, onChunk) -> new CompletableFuture<>());
+    ModelGateway gateway = GatewayResilience.builder().maxConcurrentCalls(1)
+        .tracing(GatewayTracing.openTelemetry(otel)).build().applyTo(held);
+    ChatRequest x = ChatRequest.builder("gpt-x").addMessage(ChatMessage.user("hi")).build();
+    ChatRequest y = ChatRequest.builder("gpt-y").addMessage(ChatMessage.user("hi")).build();
+
+    List<CompletableFuture<ChatReply>> calls = List.of(gateway.complete(x), gateway.complete(x), gateway.complete(x),
+        gateway.complete(y));
+
+    assertThat(held.calls).as("one slot: one attempt running").hasSize(1);
+    assertThat(waiting("gpt-x")).isEqualTo(2);
+    assertThat(waiting("gpt-y")).isEqualTo(1);
+    // Each answer frees the slot for the next waiting call.
+    for (int answered = 0; answered < calls.size(); answered++) {
+      int next = answered;
+      awaitTrue(() -> held.calls.size() > next, "attempt " + (next + 1) + " started");
+      CompletableFuture<ChatReply> attempt = held.calls.get(next);
+      attempt.complete(StubGateway.reply(x, "ok"));
+    }
+    assertThat(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+    assertThat(waiting("gpt-x")).isZero();
+    assertThat(waiting("gpt-y")).isZero();
+  }
+
+  @Test
+  void a_retry_waits_for_a_slot_after_its_back_off_and_a_cancelled_call_stops_waiting() {
+    // A (attempt 0) fails and backs off; B and C take both slots; A's retry must then wait.
+    StubGateway gateway = new StubGateway((attempt, request, onChunk) -> switch (attempt) {
+      case 0 -> CompletableFuture.failedFuture(new ServiceUnavailableException("busy", null));
+      case 3 -> CompletableFuture.completedFuture(StubGateway.reply(request, "retried"));
+      default -> new CompletableFuture<>();
+    });
+    ModelGateway resilient = GatewayResilience.builder().maxConcurrentCalls(2).maxRetries(1)
+        .backoff(Duration.ofSeconds(2), Duration.ofSeconds(2)).jitter(0).tracing(GatewayTracing.openTelemetry(otel)).build()
+        .applyTo(gateway);
+    ChatRequest request = ChatRequest.builder("gpt-x").addMessage(ChatMessage.user("hi")).build();
+
+    CompletableFuture<ChatReply> a = resilient.complete(request);
+    CompletableFuture<ChatReply> b = resilient.complete(request);
+    CompletableFuture<ChatReply> c = resilient.complete(request);
+    assertThat(gateway.calls).hasSize(3);
+    assertThat(waiting("gpt-x")).as("backing off is not waiting for a slot").isZero();
+
+    awaitTrue(() -> waiting("gpt-x") == 1, "A's retry waiting for a slot after its back-off");
+    CompletableFuture<ChatReply> d = resilient.complete(request);
+    assertThat(waiting("gpt-x")).isEqualTo(2);
+    d.cancel(true);
+    assertThat(waiting("gpt-x")).as("a cancelled call waits no more").isEqualTo(1);
+
+    gateway.calls.get(1).complete(StubGateway.reply(request, "b"));
+    assertThat(a).succeedsWithin(WAIT).extracting(ChatReply::text).isEqualTo("retried");
+    gateway.calls.get(2).complete(StubGateway.reply(request, "c"));
+    assertThat(b).succeedsWithin(WAIT);
+    assertThat(c).succeedsWithin(WAIT);
+    assertThat(gateway.calls).as("the cancelled call never ran").hasSize(4);
+    assertThat(waiting("gpt-x")).isZero();
+  }
+
+  private long waiting(String model) {
+    return metric("zen.gen_ai.client.waiting").getLongSumData().getPoints().stream()
+        .filter(point -> model.equals(point.getAttributes().get(GenAiInterceptor.REQUEST_MODEL)))
+        .mapToLong(point -> point.getValue()).sum();
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + WAIT + ": " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   private MetricData metric(String name) {
     return metrics.collectAllMetrics().stream().filter(metric -> metric.getName().equals(name)).findFirst()
         .orElseThrow(() -> new AssertionError("no metric " + name + " in " + metrics.collectAllMetrics()));

@@ -8,6 +8,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableLongUpDownCounter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -22,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * Tool-call spans and metrics through OpenTelemetry, named after the MCP semantic conventions
  * (development status): a SERVER span {@code tools/call <tool>} with {@code mcp.method.name},
  * {@code gen_ai.tool.name}, {@code gen_ai.operation.name} = {@code execute_tool},
- * {@code mcp.session.id}, {@code jsonrpc.request.id} and {@code error.type}; the histogram {@code mcp.server.operation.duration}
- * and the up-down counter {@code zen.mcp.tool.calls.active}. Only loaded when opentelemetry-api is
- * on the class path.
+ * {@code mcp.session.id}, {@code jsonrpc.request.id} and {@code error.type}; the histogram {@code mcp.server.operation.duration},
+ * the up-down counter {@code zen.mcp.tool.calls.active}, and {@code zen.conversations.active}: the
+ * conversations with a tool call on this server in the last five minutes. Only loaded when
+ * opentelemetry-api is on the class path.
  */
 final class OtelToolTracer implements ToolTracer {
   private static final String SCOPE = "dev.zen.mcp";
@@ -51,6 +53,15 @@ final class OtelToolTracer implements ToolTracer {
     }
   };
 
+  /**
+   * Conversations are counted per process, not per tracer (a stdio server makes one per session),
+   * and observed by one callback per OpenTelemetry instance, so sessions coming and going leave no
+   * callbacks behind.
+   */
+  private static final RecentConversations CONVERSATIONS = RecentConversations.system();
+  private static @Nullable ObservableLongUpDownCounter observed;
+  private static @Nullable OpenTelemetry observedBy;
+
   private final @Nullable OpenTelemetry explicit;
   private volatile @Nullable Instruments instruments;
 
@@ -69,9 +80,25 @@ final class OtelToolTracer implements ToolTracer {
               .setDescription("Duration of MCP tool calls, per tool and error type").build(),
           meter.upDownCounterBuilder("zen.mcp.tool.calls.active").setUnit("{call}")
               .setDescription("Tool calls running now, per tool").build());
+      observeConversations(otel, meter);
       instruments = current;
     }
     return current;
+  }
+
+  private static synchronized void observeConversations(OpenTelemetry otel, Meter meter) {
+    if (observedBy == otel) {
+      return;
+    }
+    if (observed != null) {
+      // A replaced global instance stops asking for the count.
+      observed.close();
+    }
+    observed = meter.upDownCounterBuilder("zen.conversations.active").setUnit("{conversation}")
+        .setDescription("Conversations with a tool call on this server in the last "
+            + RecentConversations.WINDOW.toMinutes() + " minutes")
+        .buildWithCallback(measurement -> measurement.record(CONVERSATIONS.count()));
+    observedBy = otel;
   }
 
   @Override
@@ -102,6 +129,9 @@ final class OtelToolTracer implements ToolTracer {
       builder.setAttribute(CONVERSATION_ID, conversationId);
     }
     Instruments instruments = instruments(otel);
+    if (conversationId != null) {
+      CONVERSATIONS.called(conversationId);
+    }
     Attributes toolOnly = Attributes.of(TOOL_NAME, tool);
     instruments.active().add(1, toolOnly);
     Span span = builder.startSpan();
@@ -130,6 +160,11 @@ final class OtelToolTracer implements ToolTracer {
     @Override
     public Executor propagating(Executor executor) {
       return context.wrap(executor);
+    }
+
+    @Override
+    public void answered(String conversationId) {
+      CONVERSATIONS.called(conversationId);
     }
 
     @Override

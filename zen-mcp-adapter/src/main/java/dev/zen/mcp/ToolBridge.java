@@ -334,6 +334,9 @@ final class ToolBridge {
           failure = new CancellationException(stopReason);
         }
       }
+      if (result != null && result.continuationId() != null) {
+        span.answered(result.continuationId());
+      }
       span.end(errorType(result, failure));
       CallToolResult answer = result != null ? answer(result) : failed(failure);
       sink.success(answer);

@@ -29,6 +29,9 @@ interface ToolTracer {
     /** Runs tasks with this span current, so the agent's run span becomes its child. */
     Executor propagating(Executor executor);
 
+    /** The call answered in conversation {@code conversationId} (a new one, or the one it continued). */
+    void answered(String conversationId);
+
     /** Ends the span; {@code errorType} is {@code error.type} (none when the call succeeded). */
     void end(@Nullable String errorType);
   }
@@ -47,6 +50,9 @@ interface ToolTracer {
     public Executor propagating(Executor executor) {
       return executor;
     }
+
+    @Override
+    public void answered(String conversationId) {}
 
     @Override
     public void end(@Nullable String errorType) {}

@@ -145,6 +145,25 @@ class ToolTracingTest {
   }
 
   @Test
+  void conversations_with_a_call_in_the_last_minutes_are_counted_once_each() {
+    long before = conversationsActive();
+
+    JsonNode first = call("chat", Map.of("prompt", "one", "model", "gpt-5-mini"), false);
+    String id = first.path("result").path("structuredContent").path("continuation_id").asText();
+    assertThat(id).as(first.toString()).isNotBlank();
+    call("chat", Map.of("prompt", "two", "model", "gpt-5-mini"), false);
+    JsonNode continued = call("chat", Map.of("prompt", "one more", "model", "gpt-5-mini", "continuation_id", id), false);
+    assertThat(continued.path("result").path("isError").asBoolean()).as(continued.toString()).isFalse();
+
+    assertThat(conversationsActive()).as("two conversations, one of them continued").isEqualTo(before + 2);
+  }
+
+  private static long conversationsActive() {
+    MetricData active = metric("zen.conversations.active");
+    return active == null ? 0 : active.getLongSumData().getPoints().stream().mapToLong(point -> point.getValue()).sum();
+  }
+
+  @Test
   void a_consensus_calls_models_in_parallel_whose_spans_are_siblings() {
     JsonNode answer = call("consensus", Map.of("prompt", "Adopt gRPC?", "models", List.of(
         Map.of("model", "gpt-5-mini", "stance", "for"), Map.of("model", "gemini-2.5-flash", "stance", "against"))),

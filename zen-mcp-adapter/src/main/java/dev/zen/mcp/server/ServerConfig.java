@@ -41,6 +41,8 @@ final class ServerConfig {
   static final String ZEN_DEMO_LATENCY_MS = "ZEN_DEMO_LATENCY_MS";
   static final String ZEN_MAX_CONCURRENT_CALLS = "ZEN_MAX_CONCURRENT_CALLS";
   static final String ZEN_IDLE_GC_SECONDS = "ZEN_IDLE_GC_SECONDS";
+  /** The variable OpenTelemetry's GenAI instrumentations read to put prompts and answers on spans. */
+  static final String OTEL_CAPTURE_CONTENT = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
   /** After this long without a garbage collection, following activity, the server collects once. */
   static final Duration DEFAULT_IDLE_GC = Duration.ofSeconds(10);
   static final String ZEN_CONNECT_TIMEOUT_SECONDS = "ZEN_CONNECT_TIMEOUT_SECONDS";
@@ -76,6 +78,7 @@ final class ServerConfig {
       "  LOG_LEVEL (INFO; logs go to stderr), LOG_FORMAT (text, or json: one object per line),",
       "  REDIS_URL (conversations in Redis instead of memory),",
       "  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER, ... (traces and metrics over OTLP; off when none is set),",
+      "  OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT (false; true puts prompts and answers on model spans),",
       "  ZEN_MAX_CONCURRENT_CALLS (32 model calls at once per endpoint),",
       "  ZEN_IDLE_GC_SECONDS (10: idle this long after work, the heap is collected and returned to the OS; 0: never),",
       "  ZEN_CONNECT_TIMEOUT_SECONDS (10), ZEN_FIRST_BYTE_TIMEOUT_SECONDS (300: until a model starts answering),",
@@ -104,6 +107,7 @@ final class ServerConfig {
   private final LogLevel logLevel;
   private final boolean jsonLogs;
   private final Map<String, String> openTelemetry;
+  private final boolean captureModelContent;
   private final @Nullable String redisUrl;
   private final Duration demoLatency;
   private final int maxConcurrentCalls;
@@ -141,6 +145,7 @@ final class ServerConfig {
     this.logLevel = p.logLevel;
     this.jsonLogs = p.jsonLogs;
     this.openTelemetry = p.openTelemetry;
+    this.captureModelContent = p.captureModelContent;
     this.redisUrl = p.redisUrl;
     this.demoLatency = p.demoLatency;
     this.maxConcurrentCalls = p.maxConcurrentCalls;
@@ -233,6 +238,14 @@ final class ServerConfig {
     return logLevel;
   }
 
+  /**
+   * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true: model spans carry the prompt and the
+   * answer (they may hold code and secrets: off by default).
+   */
+  boolean captureModelContent() {
+    return captureModelContent;
+  }
+
   /** LOG_FORMAT=json: one JSON object per log line; text (slf4j-simple's format) otherwise. */
   boolean jsonLogs() {
     return jsonLogs;
@@ -298,6 +311,7 @@ final class ServerConfig {
     LogLevel logLevel = LogLevel.INFO;
     boolean jsonLogs;
     Map<String, String> openTelemetry = Map.of();
+    boolean captureModelContent;
     @Nullable String redisUrl;
     Duration demoLatency = DEFAULT_DEMO_LATENCY;
     int maxConcurrentCalls;
@@ -341,6 +355,7 @@ final class ServerConfig {
         }
       });
       openTelemetry = Map.copyOf(otel);
+      captureModelContent = captureModelContent();
       endpoint = demo ? null : endpoint();
       customModelName = get(CUSTOM_MODEL_NAME);
       defaultModel = get(DEFAULT_MODEL);
@@ -417,6 +432,17 @@ final class ServerConfig {
     private @Nullable String get(String name) {
       String value = env.get(name);
       return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private boolean captureModelContent() {
+      String value = get(OTEL_CAPTURE_CONTENT);
+      if (value == null || value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      throw new ConfigurationException(OTEL_CAPTURE_CONTENT + "='" + value + "' is not true or false");
     }
 
     private boolean jsonLogs() {

@@ -120,7 +120,7 @@ final class ZenRuntime implements AutoCloseable {
    * span), recorded to OpenTelemetry's global instance when one is registered; nothing otherwise.
    */
   private static GatewayTracing tracing(ServerConfig config) {
-    GatewayTracing.Builder tracing = GatewayTracing.builder();
+    GatewayTracing.Builder tracing = GatewayTracing.builder().captureContent(config.captureModelContent());
     String host = config.demo() ? "127.0.0.1"
         : config.endpoint().map(endpoint -> URI.create(endpoint.baseUrl()).getHost()).orElse(null);
     if (host != null) {

@@ -70,6 +70,15 @@ class ServerConfigTest {
   }
 
   @Test
+  void prompts_go_on_model_spans_only_when_the_genai_capture_variable_says_true() {
+    assertThat(parse(List.of("--demo")).captureModelContent()).isFalse();
+    assertThat(parse(List.of("--demo"), ServerConfig.OTEL_CAPTURE_CONTENT, "false").captureModelContent()).isFalse();
+    assertThat(parse(List.of("--demo"), ServerConfig.OTEL_CAPTURE_CONTENT, "TRUE").captureModelContent()).isTrue();
+    assertThatThrownBy(() -> parse(List.of("--demo"), ServerConfig.OTEL_CAPTURE_CONTENT, "yes please"))
+        .hasMessageContaining("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT='yes please' is not true or false");
+  }
+
+  @Test
   void log_format_is_text_unless_json_and_refuses_anything_else() {
     assertThat(parse(List.of("--demo")).jsonLogs()).isFalse();
     assertThat(parse(List.of("--demo"), "LOG_FORMAT", "text").jsonLogs()).isFalse();

@@ -74,7 +74,8 @@ class ZenMcpServerTelemetryIT {
       ReceivedSpan chatModel = named(chatTrace, "chat gpt-5-mini");
       assertThat(parentOf(chatTrace, chatModel).name()).isEqualTo("zen.node chat");
       assertThat(chatModel.attributes()).containsEntry("gen_ai.request.model", "gpt-5-mini")
-          .containsKey("gen_ai.usage.input_tokens");
+          .containsKey("gen_ai.usage.input_tokens")
+          .as("prompts stay off spans unless asked for").doesNotContainKey("gen_ai.input.messages");
 
       List<ReceivedSpan> consensusTrace = trace(spans, CONSENSUS_TRACE);
       ReceivedSpan consensusTool = named(consensusTrace, "tools/call consensus");
@@ -89,7 +90,8 @@ class ZenMcpServerTelemetryIT {
       assertThat(spans).as("no span of either call is left outside its trace\n" + tree(spans))
           .allMatch(span -> span.traceId().equals(CHAT_TRACE) || span.traceId().equals(CONSENSUS_TRACE));
       assertThat(receiver.metricNames()).contains("mcp.server.operation.duration", "gen_ai.client.operation.duration",
-          "gen_ai.client.token.usage", "zen.checkpoint.operation.duration");
+          "gen_ai.client.token.usage", "zen.checkpoint.operation.duration", "zen.mcp.tool.calls.active",
+          "zen.gen_ai.client.active", "zen.gen_ai.client.waiting", "zen.conversations.active");
     }
   }
 
@@ -100,7 +102,8 @@ class ZenMcpServerTelemetryIT {
       Process process = ServerJar.start(List.of(), List.of("--demo"), Map.of(
           ServerConfig.ZEN_DEMO_LATENCY_MS, "50",
           "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
-          "OTEL_BSP_SCHEDULE_DELAY", "600000"), err);
+          "OTEL_BSP_SCHEDULE_DELAY", "600000",
+          ServerConfig.OTEL_CAPTURE_CONTENT, "true"), err);
       try {
         RawClient client = new RawClient(process.getOutputStream(), process.getInputStream());
         client.initialize("2025-11-25");
@@ -115,6 +118,8 @@ class ZenMcpServerTelemetryIT {
       }
       assertThat(receiver.spans()).as(Files.readString(err)).extracting(ReceivedSpan::name)
           .contains("tools/call chat", "chat gpt-5-mini");
+      assertThat(named(receiver.spans(), "chat gpt-5-mini").attributes().get("gen_ai.input.messages"))
+          .as("asked for with " + ServerConfig.OTEL_CAPTURE_CONTENT).contains("Hello");
     }
   }
 
