@@ -435,25 +435,23 @@ final class ServerConfig {
     }
 
     private boolean captureModelContent() {
-      String value = get(OTEL_CAPTURE_CONTENT);
-      if (value == null || value.equalsIgnoreCase("false")) {
-        return false;
-      }
-      if (value.equalsIgnoreCase("true")) {
-        return true;
-      }
-      throw new ConfigurationException(OTEL_CAPTURE_CONTENT + "='" + value + "' is not true or false");
+      return either(OTEL_CAPTURE_CONTENT, "false", "true", "a switch");
     }
 
     private boolean jsonLogs() {
-      String value = get(LOG_FORMAT);
-      if (value == null || value.equalsIgnoreCase("text")) {
+      return either(LOG_FORMAT, "text", "json", "a log format");
+    }
+
+    /** A variable that takes one of two words (any case): false for {@code off} or unset, true for {@code on}. */
+    private boolean either(String name, String off, String on, String what) {
+      String value = get(name);
+      if (value == null || value.equalsIgnoreCase(off)) {
         return false;
       }
-      if (value.equalsIgnoreCase("json")) {
+      if (value.equalsIgnoreCase(on)) {
         return true;
       }
-      throw new ConfigurationException(LOG_FORMAT + "='" + value + "' is not a log format; use text or json");
+      throw new ConfigurationException(name + "='" + value + "' is not " + what + "; use " + off + " or " + on);
     }
 
     private LogLevel logLevel() {

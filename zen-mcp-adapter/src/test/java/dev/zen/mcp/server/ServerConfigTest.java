@@ -75,7 +75,7 @@ class ServerConfigTest {
     assertThat(parse(List.of("--demo"), ServerConfig.OTEL_CAPTURE_CONTENT, "false").captureModelContent()).isFalse();
     assertThat(parse(List.of("--demo"), ServerConfig.OTEL_CAPTURE_CONTENT, "TRUE").captureModelContent()).isTrue();
     assertThatThrownBy(() -> parse(List.of("--demo"), ServerConfig.OTEL_CAPTURE_CONTENT, "yes please"))
-        .hasMessageContaining("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT='yes please' is not true or false");
+        .hasMessageContaining("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT='yes please' is not a switch; use false or true");
   }
 
   @Test
