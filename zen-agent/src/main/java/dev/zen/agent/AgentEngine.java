@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +103,7 @@ final class AgentEngine implements AutoCloseable {
       return CompletableFuture.completedFuture(ToolResult.error("Invalid arguments for '" + tool.name() + "': "
           + String.join("; ", errors) + "."));
     }
-    String threadId = continuation != null ? continuation : UUID.randomUUID().toString();
+    String threadId = continuation != null ? continuation : ConversationIds.newId(request.principal().orElse(null));
     Call call = new Call(tool, args, threadId, continuation != null,
         new Progress(request.progressListener().orElse(null)), services);
     call.principal = request.principal().orElse(null);

@@ -19,9 +19,10 @@ import org.jspecify.annotations.Nullable;
  * names them as owner and that have not expired. Another owner's thread is never listed and
  * cannot be deleted; deleting it answers {@code false}, as for an id that does not exist.
  *
- * <p>Cost: one read of the thread list and one of each thread's latest checkpoint (issued at
- * once, not one after another); fine for thousands of live threads, and the store's TTL keeps
- * their number to those active within the conversation timeout.
+ * <p>Cost: one read of the thread list and one of the latest checkpoint of each thread whose id
+ * carries the owner's tag ({@link ConversationIds}; issued at once, not one after another), so
+ * a listing reads the owner's own conversations, not every user's; ids without a tag (made before
+ * tags) are read too, and the store's TTL retires them.
  */
 final class ConversationIndex {
   private static final int EXCERPT = 120;
@@ -40,6 +41,9 @@ final class ConversationIndex {
     return store.threads().toCompletableFuture().thenCompose(threads -> {
       List<CompletableFuture<Optional<ConversationSummary>>> reads = new ArrayList<>();
       for (String thread : threads) {
+        if (!ConversationIds.mayBelongTo(thread, owner)) {
+          continue;
+        }
         reads.add(store.latest(thread).toCompletableFuture()
             .thenApply(latest -> latest.flatMap(checkpoint -> summary(checkpoint, owner))));
       }

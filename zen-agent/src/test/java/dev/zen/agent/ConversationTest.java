@@ -6,13 +6,18 @@ import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatRequest;
 import dev.zen.spi.Checkpoint;
+import dev.zen.spi.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -201,6 +206,64 @@ class ConversationTest {
       ToolResult gone = agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "again", "continuation_id",
           first)).principal("alice").build()).join();
       assertThat(gone.text()).contains("was not found");
+    }
+  }
+
+  @Test
+  void listing_an_owners_conversations_reads_theirs_not_every_users() {
+    List<String> latestReads = new CopyOnWriteArrayList<>();
+    CheckpointStore counting = new CheckpointStore() {
+      @Override
+      public CompletionStage<Void> put(Checkpoint checkpoint) {
+        return store.put(checkpoint);
+      }
+
+      @Override
+      public CompletionStage<Optional<Checkpoint>> latest(String threadId) {
+        latestReads.add(threadId);
+        return store.latest(threadId);
+      }
+
+      @Override
+      public CompletionStage<Optional<Checkpoint>> get(String threadId, String id) {
+        return store.get(threadId, id);
+      }
+
+      @Override
+      public CompletionStage<List<Checkpoint>> history(String threadId, int limit) {
+        return store.history(threadId, limit);
+      }
+
+      @Override
+      public CompletionStage<List<String>> threads() {
+        return store.threads();
+      }
+
+      @Override
+      public CompletionStage<Boolean> deleteThread(String threadId) {
+        return store.deleteThread(threadId);
+      }
+    };
+    try (ZenAgent agent = Agents.builder(gateway, store).checkpointStore(counting).build()) {
+      List<String> alices = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        alices.add(agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "alice " + i))
+            .principal("alice").build()).join().continuationId());
+      }
+      for (int i = 0; i < 30; i++) {
+        agent.call(ToolCall.builder("chat").arguments(Map.of("prompt", "bob " + i)).principal("bob").build()).join();
+      }
+      // A conversation from before tagged ids (a version 4 UUID) is still listed for its owner.
+      String legacy = UUID.randomUUID().toString();
+      Checkpoint alicesFirst = store.latest(alices.get(0)).toCompletableFuture().join().orElseThrow();
+      store.put(new Checkpoint(legacy, "latest", alicesFirst.nodeId(), alicesFirst.nextNodeId(), alicesFirst.state(),
+          alicesFirst.createdAt())).toCompletableFuture().join();
+      latestReads.clear();
+
+      assertThat(agent.conversations("alice", 10).join()).extracting(ConversationSummary::continuationId)
+          .containsExactlyInAnyOrder(alices.get(0), alices.get(1), alices.get(2), legacy);
+      assertThat(latestReads).as("alice's threads and the untagged one; none of bob's 30")
+          .containsExactlyInAnyOrder(alices.get(0), alices.get(1), alices.get(2), legacy);
     }
   }
 
