@@ -216,7 +216,10 @@ public final class ZenExecutors {
   static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      // Not inheriting the creator's inheritable thread locals: SLF4J's MDC is one, and a pool
+      // thread made during one call would write that call's tool and conversation on every later
+      // log line. Runs carry their caller's MDC themselves (zen-graph).
+      Thread thread = new Thread(null, runnable, prefix + "-" + count.incrementAndGet(), 0, false);
       thread.setDaemon(true);
       return thread;
     };
@@ -228,12 +231,14 @@ public final class ZenExecutors {
     private final Method name;
     private final Method factory;
     private final Method newThreadPerTaskExecutor;
+    private final Method noInheritance;
 
     private VirtualThreads() throws ReflectiveOperationException {
       Class<?> builder = Class.forName("java.lang.Thread$Builder");
       Class<?> ofVirtualBuilder = Class.forName("java.lang.Thread$Builder$OfVirtual");
       ofVirtual = Thread.class.getMethod("ofVirtual");
       name = ofVirtualBuilder.getMethod("name", String.class, long.class);
+      noInheritance = builder.getMethod("inheritInheritableThreadLocals", boolean.class);
       factory = builder.getMethod("factory");
       newThreadPerTaskExecutor = Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class);
     }
@@ -255,6 +260,8 @@ public final class ZenExecutors {
 
     ExecutorService newExecutor(String prefix) throws ReflectiveOperationException {
       Object builder = name.invoke(ofVirtual.invoke(null), prefix, 0L);
+      // As for platform threads: a task's thread does not inherit its submitter's MDC by accident.
+      builder = noInheritance.invoke(builder, false);
       return (ExecutorService) newThreadPerTaskExecutor.invoke(null, factory.invoke(builder));
     }
   }

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs tool calls through the {@link AgentFlow} graph: checks the arguments, orders the calls of
@@ -48,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AgentEngine.class);
+  /** MDC keys the agent's runs carry: the tool, and the conversation (its continuation id). */
+  static final String MDC_TOOL = "tool";
+  static final String MDC_CONVERSATION = "conversation_id";
   private static final Pattern THREAD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
   /** How long a call waits for its conversation while other calls use it. */
   static final Duration MAX_LEASE_WAIT = Duration.ofMinutes(10);
@@ -186,7 +190,10 @@ final class AgentEngine implements AutoCloseable {
         .listener(event -> onEvent(call, event))
         .build();
     CompletableFuture<RunResult> running;
-    try {
+    // The run keeps the MDC it starts with on every thread it uses (zen-graph): its log lines name
+    // the tool and the conversation, a new one included.
+    try (MDC.MDCCloseable tool = MDC.putCloseable(MDC_TOOL, call.tool.name());
+        MDC.MDCCloseable conversation = MDC.putCloseable(MDC_CONVERSATION, call.threadId)) {
       running = graph.invoke(Map.of(AgentFlow.RUN, run), config);
     } catch (RuntimeException e) {
       finish(write).whenComplete((released, ignored) -> result.completeExceptionally(e));

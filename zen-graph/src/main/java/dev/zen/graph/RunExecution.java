@@ -84,6 +84,8 @@ final class RunExecution {
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final RunTracer tracer;
+  /** The starter's MDC, current wherever the run's work runs (as the trace context). */
+  private final LogContext logContext;
   private volatile RunTracer.@Nullable TraceSpan runSpan;
   private volatile @Nullable Failure failure;
   private volatile @Nullable Checkpoint lastCheckpoint;
@@ -115,6 +117,7 @@ final class RunExecution {
       listeners.add(extraListener);
     }
     this.tracer = graph.options().tracing().tracer();
+    this.logContext = LogContext.capture();
   }
 
   static Optional<RunExecution> of(RunnableConfig config) {
@@ -139,7 +142,7 @@ final class RunExecution {
       }
       span.end(error);
     });
-    driver = span.propagating(graph.options().executor());
+    driver = logContext.propagating(span.propagating(graph.options().executor()));
     try {
       driver.execute(() -> drive(input));
     } catch (RejectedExecutionException e) {
@@ -529,7 +532,7 @@ final class RunExecution {
     synchronized (this) {
       insideNodes.add(current);
     }
-    try (RunTracer.Scope ignored = span.makeCurrent()) {
+    try (RunTracer.Scope ignored = span.makeCurrent(); LogContext.Scope logged = logContext.makeCurrent()) {
       future = spec.node().apply(state, context);
       if (future == null) {
         future = CompletableFuture.failedFuture(new IllegalStateException("node '" + spec.id() + "' returned null instead of a future"));
@@ -704,7 +707,7 @@ final class RunExecution {
 
     @Override
     public Executor executor() {
-      return span.propagating(graph.options().executor());
+      return logContext.propagating(span.propagating(graph.options().executor()));
     }
 
     @Override
