@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.bsc.langgraph4j.CompileConfig;
@@ -52,8 +54,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * each node increments, a {@code last} string each node overwrites, and a {@code steps} list each
  * node appends one entry to (Zen: {@link StateChannel#appending()}, langgraph4j:
  * {@code Channels.appender}). Nodes are synchronous lambdas, so what is measured is the runtime:
- * state merging, cloning, checkpointing and, for Zen, the hand-off of the run to the runtime
- * executor and back.
+ * state merging, cloning, checkpointing and, for Zen, whatever hand-off of the run to the runtime
+ * executor and back remains (a thread that joins a run the executor has not started yet runs it
+ * itself; see {@code zen-get} for a caller that waits without joining).
  *
  * <p>The score is per <em>step</em> ({@code @OperationsPerInvocation(5)}); one run is 5× the
  * score. Every invocation uses a fresh thread id and deletes that thread when the run is done
@@ -81,12 +84,14 @@ public class GraphStepBenchmark {
 
   /**
    * {@code zen}: the default runtime executor (virtual threads on JDK 21+, a platform pool on 17),
-   * as users run it. {@code zen-inline}: a diagnostic, the same graph on an executor that runs the
-   * whole run on the calling thread; it is {@code zen} minus the two thread hand-offs every run
-   * makes (submit, then wake the caller), i.e. the runtime's own CPU per step. {@code langgraph4j}:
-   * the baseline, which runs on the caller's thread.
+   * as users run it: {@code invoke(...).join()}. {@code zen-inline}: a diagnostic, the same graph
+   * on an executor that runs the whole run on the calling thread, i.e. the runtime's own CPU per
+   * step, without any thread hand-off. {@code zen-get}: a diagnostic, {@code zen} awaited with
+   * {@code get()}, which (unlike {@code join()}) never runs the run on the waiting thread: the two
+   * thread hand-offs (to the executor, then waking the caller) that a caller who does not join
+   * pays. {@code langgraph4j}: the baseline, which runs on the caller's thread.
    */
-  @Param({"zen", "zen-inline", "langgraph4j"})
+  @Param({"zen", "zen-inline", "zen-get", "langgraph4j"})
   public String runtime;
 
   private LinearGraph graph;
@@ -97,6 +102,7 @@ public class GraphStepBenchmark {
     graph = switch (runtime) {
       case "zen" -> new ZenLinear(ZenExecutors.defaultRuntime());
       case "zen-inline" -> new ZenLinear(new CallerRunsExecutor());
+      case "zen-get" -> new ZenLinear(ZenExecutors.defaultRuntime(), false);
       case "langgraph4j" -> new LangGraphLinear();
       default -> throw new IllegalArgumentException("unknown runtime '" + runtime + "'");
     };
@@ -143,8 +149,15 @@ public class GraphStepBenchmark {
   static final class ZenLinear implements LinearGraph {
     private final MemoryCheckpointStore store = MemoryCheckpointStore.create();
     private final CompiledAgentGraph graph;
+    private final boolean join;
 
     ZenLinear(ExecutorService executor) {
+      this(executor, true);
+    }
+
+    /** {@code join}: wait for each run with {@code join()}; otherwise with {@code get()}. */
+    ZenLinear(ExecutorService executor, boolean join) {
+      this.join = join;
       AgentGraph.Builder builder = AgentGraph.builder("linear-5").channel("steps", StateChannel.appending());
       String previous = AgentGraph.START;
       for (int i = 1; i <= STEPS; i++) {
@@ -162,7 +175,20 @@ public class GraphStepBenchmark {
 
     @Override
     public Object run(String threadId) {
-      RunResult result = graph.invoke(input(), RunConfig.forThread(threadId)).join();
+      CompletableFuture<RunResult> run = graph.invoke(input(), RunConfig.forThread(threadId));
+      RunResult result;
+      if (join) {
+        result = run.join();
+      } else {
+        try {
+          result = run.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for a run", e);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("the benchmark run failed", e.getCause());
+        }
+      }
       store.deleteThread(threadId).join();
       return result;
     }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link GraphStepBenchmark}'s three graphs ({@code zen}, {@code zen-inline}, {@code langgraph4j})
+ * {@link GraphStepBenchmark}'s four graphs ({@code zen}, {@code zen-inline}, {@code zen-get}, {@code langgraph4j})
  * measured interleaved in one JVM: each round runs a short batch of each, in rotating order, and
  * the figure is the median over rounds of the per-round ratio to langgraph4j. JMH runs its
  * {@code @Param} values one after another in separate forks, so on a machine shared with other
@@ -42,6 +42,7 @@ public final class GraphStepInterleaved {
     Map<String, GraphStepBenchmark.LinearGraph> graphs = new LinkedHashMap<>();
     graphs.put("zen", new GraphStepBenchmark.ZenLinear(ZenExecutors.defaultRuntime()));
     graphs.put("zen-inline", new GraphStepBenchmark.ZenLinear(new GraphStepBenchmark.CallerRunsExecutor()));
+    graphs.put("zen-get", new GraphStepBenchmark.ZenLinear(ZenExecutors.defaultRuntime(), false));
     graphs.put(BASELINE, new GraphStepBenchmark.LangGraphLinear());
     for (GraphStepBenchmark.LinearGraph graph : graphs.values()) {
       graph.verify(graph.run("verify"));

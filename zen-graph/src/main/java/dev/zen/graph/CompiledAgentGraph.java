@@ -70,6 +70,12 @@ public final class CompiledAgentGraph {
    * an interrupt. Fails with {@link dev.zen.GraphExecutionException} naming the graph, node and
    * thread. Cancelling the future stops the run at once and cancels the node futures in flight.
    *
+   * <p>The run starts on the runtime executor, never on the calling thread. One exception saves
+   * the thread hand-offs of a caller that waits: a thread that calls {@code join()} on the returned
+   * future before the executor has started the run runs it itself (as {@code ForkJoinTask.join}
+   * does), until it ends or a node has to wait; a node's completion then continues the run on the
+   * executor as usual. A thread inside a node's own code, or an interrupted one, only waits.
+   *
    * @throws IllegalArgumentException if the input holds values that are not state values
    */
   public CompletableFuture<RunResult> invoke(Map<String, ?> input, RunConfig config) {

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bsc.async.AsyncGenerator;
@@ -65,6 +66,16 @@ import org.slf4j.LoggerFactory;
  * the reading on the runtime executor, where langgraph4j applies the update, routes and writes
  * the checkpoint exactly as for a node that finished at once. Branches of a fork start on the
  * executor ({@link #runBranch}) instead of langgraph4j's per-branch blocking hand-off.
+ *
+ * <p><b>A joining thread starts the run itself.</b> A run starts on the runtime executor, so the
+ * caller's thread never runs a step (it may be an event loop). But a thread that calls
+ * {@link CompletableFuture#join()} on the run's future blocks anyway: if the executor has not
+ * started the run yet, that thread takes the run's first task and reads the run itself (like
+ * {@code ForkJoinTask.join}), until the run ends or a node has to wait, when the node's
+ * completion continues the run on the executor as always. A run whose nodes never wait then
+ * costs no thread hand-off at all, instead of two (to the executor and back). The executor's
+ * copy of the task finds the run taken and does nothing. A thread inside a node's own code never
+ * takes a run (a cancel of its own run may interrupt it), nor does an interrupted one.
  */
 final class RunExecution {
   private static final Logger log = LoggerFactory.getLogger(RunExecution.class);
@@ -81,7 +92,7 @@ final class RunExecution {
   private final String threadId;
   private final String runId = UUID.randomUUID().toString();
   private final List<Consumer<RunEvent>> listeners = new ArrayList<>(2);
-  private final CompletableFuture<RunResult> result = new CompletableFuture<>();
+  private final CompletableFuture<RunResult> result = new RunFuture();
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final RunTracer tracer;
   /** The starter's MDC, current wherever the run's work runs (as the trace context). */
@@ -93,6 +104,12 @@ final class RunExecution {
   private volatile boolean skipExitCheckpoint;
   private final RunConfig config;
   private volatile AsyncGenerator.@Nullable Cancellable<?> generator;
+  /** The run's input until its first task is taken (by the executor or a joining thread); then null. */
+  private volatile @Nullable GraphInput unstarted;
+  private static final AtomicReferenceFieldUpdater<RunExecution, GraphInput> UNSTARTED =
+      AtomicReferenceFieldUpdater.newUpdater(RunExecution.class, GraphInput.class, "unstarted");
+  /** The run whose node's own code this thread is running, if any (see {@link #startOnJoiningThread}). */
+  private static final ThreadLocal<RunExecution> INSIDE_NODE = new ThreadLocal<>();
   /** Where the run's steps are read: the runtime executor, with the run's trace context. */
   private volatile Executor driver = Runnable::run;
   /** The last step read; written and read only by the thread reading the run at the time. */
@@ -143,11 +160,45 @@ final class RunExecution {
       span.end(error);
     });
     driver = logContext.propagating(span.propagating(graph.options().executor()));
+    unstarted = input;
     try {
-      driver.execute(() -> drive(input));
+      driver.execute(() -> {
+        GraphInput first = take();
+        if (first != null) {
+          drive(first);
+        }
+      });
     } catch (RejectedExecutionException e) {
+      unstarted = null;
       result.completeExceptionally(new GraphExecutionException("graph '" + graph.name() + "' could not start a run on thread '"
           + threadId + "': its executor rejected the run (shut down or saturated)", graph.name(), null, threadId, e));
+    }
+  }
+
+  /** The run's input, to the one caller that gets to start the run; null for every other. */
+  private @Nullable GraphInput take() {
+    GraphInput input = unstarted;
+    return input != null && UNSTARTED.compareAndSet(this, input, null) ? input : null;
+  }
+
+  /**
+   * A thread is about to block in {@code join()} on the run: if the executor has not started the
+   * run yet, start it here, with the run's trace and logging context, and read it until it ends or a node has
+   * to wait. Not on a thread inside a node's code (a cancel of that node's run would interrupt
+   * this one's steps) nor on an interrupted thread (the run's steps would see the interrupt).
+   */
+  private void startOnJoiningThread() {
+    if (unstarted == null || INSIDE_NODE.get() != null || Thread.currentThread().isInterrupted()) {
+      return;
+    }
+    GraphInput first = take();
+    if (first == null) {
+      return;
+    }
+    RunTracer.TraceSpan span = runSpan;
+    try (RunTracer.Scope ignored = (span == null ? NoopRunTracer.INSTANCE : span).makeCurrent();
+        LogContext.Scope logged = logContext.makeCurrent()) {
+      drive(first);
     }
   }
 
@@ -532,6 +583,8 @@ final class RunExecution {
     synchronized (this) {
       insideNodes.add(current);
     }
+    RunExecution outer = INSIDE_NODE.get();
+    INSIDE_NODE.set(this);
     try (RunTracer.Scope ignored = span.makeCurrent(); LogContext.Scope logged = logContext.makeCurrent()) {
       future = spec.node().apply(state, context);
       if (future == null) {
@@ -540,6 +593,7 @@ final class RunExecution {
     } catch (Throwable thrown) {
       future = CompletableFuture.failedFuture(thrown);
     } finally {
+      INSIDE_NODE.set(outer);
       boolean ours;
       synchronized (this) {
         insideNodes.remove(current);
@@ -604,6 +658,17 @@ final class RunExecution {
       } catch (RuntimeException e) {
         log.warn("a run listener of graph '{}' threw on {}; ignored", graph.name(), event.getClass().getSimpleName(), e);
       }
+    }
+  }
+
+  /** The run's future: a thread that joins it may start the run itself ({@link #startOnJoiningThread}). */
+  private final class RunFuture extends CompletableFuture<RunResult> {
+    @Override
+    public RunResult join() {
+      if (!isDone()) {
+        startOnJoiningThread();
+      }
+      return super.join();
     }
   }
 

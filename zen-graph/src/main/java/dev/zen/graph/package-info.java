@@ -18,10 +18,12 @@
  * RunResult result = graph.invoke(Map.of("name", "Ada"), RunConfig.forThread("t-1")).join();
  * }</pre>
  *
- * <p>Threading: langgraph4j waits for each node with a blocking call, so a running graph holds
- * one thread of the runtime executor (a virtual thread on JDK 21+). Nodes should return futures
- * for their I/O rather than block; blocking inside a node is allowed (it runs on the runtime
- * executor) but holds a thread. Cancelling a run's future cancels the node futures in flight and
+ * <p>Threading: a run waiting for a node's future holds no thread; the node's completion
+ * continues the run on the runtime executor (a virtual thread per task on JDK 21+). Nodes should
+ * return futures for their I/O rather than block; blocking inside a node is allowed (it runs on
+ * the runtime executor, or on a thread that joined the run's future before the executor started
+ * the run: see {@link dev.zen.graph.CompiledAgentGraph#invoke(java.util.Map, RunConfig)}) but
+ * holds that thread. Cancelling a run's future cancels the node futures in flight and
  * interrupts a node blocked in its own code. When one node fails, the other branches still running
  * are cancelled the same way and the run fails at once.
  *
