@@ -72,4 +72,26 @@ class LogContextTest {
     graph.invoke(Map.of(), "t-2").get(30, TimeUnit.SECONDS);
     assertThat(seen.values()).containsOnly("(none)");
   }
+
+  @Test
+  void a_joining_thread_that_runs_the_run_itself_uses_the_runs_mdc_and_gets_its_own_back() {
+    CompiledAgentGraph graph = AgentGraph.builder("joined")
+        .node("only", AsyncNode.sync((state, ctx) -> {
+          record("only");
+          return Map.of("done", true);
+        }))
+        .edge(AgentGraph.START, "only").edge("only", AgentGraph.END)
+        .build()
+        .compile(GraphOptions.builder().executor(executor).checkpointStore(new SimpleStore()).build());
+
+    for (int i = 0; i < 20; i++) {
+      MDC.put("request", "r-" + i);
+      CompletableFuture<RunResult> run = graph.invoke(Map.of(), "t-" + i);
+      MDC.put("request", "the joiner's own");
+      run.join();
+      // On whichever thread the run ran (this one when it took it, else the runtime's), it saw its own MDC.
+      assertThat(seen.get("only")).startsWith("r-" + i + " on ");
+      assertThat(MDC.get("request")).isEqualTo("the joiner's own");
+    }
+  }
 }
