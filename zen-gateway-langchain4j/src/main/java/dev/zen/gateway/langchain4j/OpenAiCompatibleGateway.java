@@ -225,7 +225,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     } catch (RuntimeException | IOException e) {
       return CompletableFuture.failedFuture(errors.map(e, request.model()));
     }
-    CompletableFuture<HttpResponse<byte[]>> exchange;
+    CompletableFuture<ZenHttpClient.Answer> exchange;
     try {
       exchange = client.post(completions, completionHeaders, body);
     } catch (RuntimeException e) {
@@ -256,7 +256,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
   }
 
   /** The reply in a whole answer, as langchain4j's {@code OpenAiChatModel} maps it, then as the gateway checks it. */
-  private ChatReply toReply(ChatRequest request, HttpResponse<byte[]> response, long started) {
+  private ChatReply toReply(ChatRequest request, ZenHttpClient.Answer response, long started) {
     int status = response.statusCode();
     if (status / 100 != 2) {
       throw new HttpStatusException(status, ZenHttpClient.text(response.body()), response.headers().map(),

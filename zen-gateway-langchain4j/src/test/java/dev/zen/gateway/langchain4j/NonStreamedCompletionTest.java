@@ -206,6 +206,26 @@ class NonStreamedCompletionTest {
   }
 
   @Test
+  void cancelling_while_the_answer_is_arriving_closes_the_connection_at_the_server() throws Exception {
+    server.failNext(1, Fault.stallAfterHeaders());
+    CompletableFuture<ChatReply> call = gateway.complete(ChatRequest.of("gpt-5", "hi"));
+    awaitRequests(1);
+    Thread.sleep(200);
+
+    call.cancel(true);
+
+    assertThat(server.awaitAborts(1, WAIT)).isTrue();
+  }
+
+  @Test
+  void the_answer_is_handled_on_the_gateway_s_own_http_threads_not_the_common_pool() {
+    String thread = gateway.complete(ChatRequest.of("gpt-5", "the fox?"))
+        .thenApply(reply -> Thread.currentThread().getName()).join();
+
+    assertThat(thread).startsWith("zen-http-");
+  }
+
+  @Test
   void cancelling_after_a_followed_redirect_aborts_the_redirected_request() throws Exception {
     String target = server.baseUrl() + "/chat/completions";
     server.failNext(1, Fault.redirect(307, target));
