@@ -12,8 +12,10 @@
 # Then the ratios Zen / floor. Targets: CPU/call <= 1.3x, wall <= 1.1x, <= 64 threads.
 # ZEN_JARS="name=path ..." compares several server jars (an A/B of commits) in the same run;
 # default: this checkout's zen-mcp-adapter/target/zen-mcp-server.jar.
+# PROGRESS=true sends a progressToken with every call: Zen then streams the model's answer to
+# report progress (without one it asks for the whole answer); the floor streams either way.
 # Usage: zen-benchmarks/scripts/floor-vs-zen.sh
-#        (CALLS=1000 LATENCY_MS=500 STEADY_SECONDS=15 STEADY_CONCURRENCY=50 JAVAS="java /path/jdk25/bin/java")
+#        (CALLS=1000 LATENCY_MS=500 STEADY_SECONDS=15 STEADY_CONCURRENCY=50 PROGRESS=true JAVAS="java /path/jdk25/bin/java")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -34,11 +36,12 @@ rm -f "$OUT/fake-url.txt"
 exec 3> >(exec java -cp "$BENCH" dev.zen.benchmarks.floor.FakeModelServer "$LATENCY_MS" > "$OUT/fake-url.txt")
 for _ in $(seq 100); do [ -s "$OUT/fake-url.txt" ] && break; sleep 0.1; done
 MODEL_URL=$(head -1 "$OUT/fake-url.txt")
-echo "model server $MODEL_URL (${LATENCY_MS} ms); load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RESULTS"
+echo "model server $MODEL_URL (${LATENCY_MS} ms); progress tokens ${PROGRESS:-false}; load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RESULTS"
 
 bench() {
   java -Dmcp.bench.stderr="$OUT/server-stderr.txt" -Dmcp.bench.model.url="$MODEL_URL" \
     -Dmcp.bench.steady.seconds="$STEADY_SECONDS" -Dmcp.bench.steady.concurrency="$STEADY_CONCURRENCY" \
+    -Dmcp.bench.progress="${PROGRESS:-false}" \
     -cp "$BENCH" dev.zen.benchmarks.mcp.McpBench load "$@" | tee -a "$RESULTS"
 }
 
