@@ -12,8 +12,9 @@
 # Then the ratios Zen / floor. Targets: CPU/call <= 1.3x, wall <= 1.1x, <= 64 threads.
 # ZEN_JARS="name=path ..." compares several server jars (an A/B of commits) in the same run;
 # default: this checkout's zen-mcp-adapter/target/zen-mcp-server.jar.
-# PROGRESS=true sends a progressToken with every call: Zen then streams the model's answer to
-# report progress (without one it asks for the whole answer); the floor streams either way.
+# PROGRESS=true sends a progressToken with every call: Zen and the floor then stream the model's
+# answer (Zen to report progress); without one both ask for the whole answer. SSE_FLOOR=1 adds
+# "floor-sse", the floor that streams every answer (the reference before that change).
 # Usage: zen-benchmarks/scripts/floor-vs-zen.sh
 #        (CALLS=1000 LATENCY_MS=500 STEADY_SECONDS=15 STEADY_CONCURRENCY=50 PROGRESS=true JAVAS="java /path/jdk25/bin/java")
 set -euo pipefail
@@ -50,6 +51,10 @@ for JAVA in $JAVAS; do
   V=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
   echo "# JDK $V, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS"
   bench "floor jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -cp "$BENCH" dev.zen.benchmarks.floor.FloorServer
+  if [ -n "${SSE_FLOOR:-}" ]; then
+    FLOOR_STREAM=always bench "floor-sse jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -cp "$BENCH" \
+      dev.zen.benchmarks.floor.FloorServer
+  fi
   for ENTRY in $ZEN_JARS; do
     bench "${ENTRY%%=*} jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -jar "${ENTRY#*=}"
   done
