@@ -157,7 +157,7 @@ final class ZenHttpClient implements HttpClient {
    * outside langchain4j (the model list). Completes with the final answer, whatever its status.
    */
   CompletableFuture<HttpResponse<byte[]>> get(URI uri, Map<String, String> headers) {
-    return send("GET", uri, headers, null, 0);
+    return get(uri, headers, 0);
   }
 
   /**
@@ -238,45 +238,24 @@ final class ZenHttpClient implements HttpClient {
     });
   }
 
-  private CompletableFuture<HttpResponse<byte[]>> send(String method, URI uri, Map<String, String> headers,
-      byte @Nullable [] body, int redirects) {
-    java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(uri);
+  private CompletableFuture<HttpResponse<byte[]>> get(URI uri, Map<String, String> headers, int redirects) {
+    java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(uri).GET();
     headers.forEach(builder::header);
-    builder.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-        : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
     if (options.firstByteTimeout() != null) {
-      // The JDK client's request timeout ends when the response headers arrive: the first byte.
       builder.timeout(options.firstByteTimeout());
     }
     CompletableFuture<HttpResponse<byte[]>> exchange = jdk.sendAsync(builder.build(), this::wholeBody);
-    AtomicReference<@Nullable CompletableFuture<?>> next = new AtomicReference<>();
-    AtomicBoolean cancelled = new AtomicBoolean();
     CompletableFuture<HttpResponse<byte[]>> result = exchange.thenCompose(response -> {
       if (!isRedirect(response.statusCode())) {
         return CompletableFuture.completedFuture(response);
       }
-      URI target;
+      URI next;
       try {
-        target = follow(uri, response.statusCode(), response.headers(), redirects);
+        next = follow(uri, response.statusCode(), response.headers(), redirects);
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }
-      CompletableFuture<HttpResponse<byte[]>> followed = send(method, target, headers, body, redirects + 1);
-      next.set(followed);
-      if (cancelled.get()) {
-        followed.cancel(true);
-      }
-      return followed;
-    });
-    // Cancelling the result aborts whichever exchange is running: the first, or the redirect's.
-    result.whenComplete((response, error) -> {
-      if (result.isCancelled()) {
-        cancelled.set(true);
-        CompletableFuture<?> followed = next.get();
-        if (followed != null) {
-          followed.cancel(true);
-        }
-      }
+      return get(next, headers, redirects + 1);
     });
     return Futures.cancelling(result, exchange);
   }
