@@ -12,8 +12,11 @@
 # Then the ratios Zen / floor. Targets: CPU/call <= 1.3x, wall <= 1.1x, <= 64 threads.
 # ZEN_JARS="name=path ..." compares several server jars (an A/B of commits) in the same run;
 # default: this checkout's zen-mcp-adapter/target/zen-mcp-server.jar.
+# PROGRESS=true sends a progressToken with every call: Zen and the floor then stream the model's
+# answer (Zen to report progress); without one both ask for the whole answer. SSE_FLOOR=1 adds
+# "floor-sse", the floor that streams every answer (the reference before that change).
 # Usage: zen-benchmarks/scripts/floor-vs-zen.sh
-#        (CALLS=1000 LATENCY_MS=500 STEADY_SECONDS=15 STEADY_CONCURRENCY=50 JAVAS="java /path/jdk25/bin/java")
+#        (CALLS=1000 LATENCY_MS=500 STEADY_SECONDS=15 STEADY_CONCURRENCY=50 PROGRESS=true JAVAS="java /path/jdk25/bin/java")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -34,11 +37,12 @@ rm -f "$OUT/fake-url.txt"
 exec 3> >(exec java -cp "$BENCH" dev.zen.benchmarks.floor.FakeModelServer "$LATENCY_MS" > "$OUT/fake-url.txt")
 for _ in $(seq 100); do [ -s "$OUT/fake-url.txt" ] && break; sleep 0.1; done
 MODEL_URL=$(head -1 "$OUT/fake-url.txt")
-echo "model server $MODEL_URL (${LATENCY_MS} ms); load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RESULTS"
+echo "model server $MODEL_URL (${LATENCY_MS} ms); progress tokens ${PROGRESS:-false}; load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$RESULTS"
 
 bench() {
   java -Dmcp.bench.stderr="$OUT/server-stderr.txt" -Dmcp.bench.model.url="$MODEL_URL" \
     -Dmcp.bench.steady.seconds="$STEADY_SECONDS" -Dmcp.bench.steady.concurrency="$STEADY_CONCURRENCY" \
+    -Dmcp.bench.progress="${PROGRESS:-false}" \
     -cp "$BENCH" dev.zen.benchmarks.mcp.McpBench load "$@" | tee -a "$RESULTS"
 }
 
@@ -47,6 +51,10 @@ for JAVA in $JAVAS; do
   V=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
   echo "# JDK $V, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RESULTS"
   bench "floor jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -cp "$BENCH" dev.zen.benchmarks.floor.FloorServer
+  if [ -n "${SSE_FLOOR:-}" ]; then
+    FLOOR_STREAM=always bench "floor-sse jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -cp "$BENCH" \
+      dev.zen.benchmarks.floor.FloorServer
+  fi
   for ENTRY in $ZEN_JARS; do
     bench "${ENTRY%%=*} jdk$V" "$CALLS" "$LATENCY_MS" chat -- "$JAVA" -jar "${ENTRY#*=}"
   done

@@ -239,6 +239,11 @@ final class Call implements ToolContext {
 
   @Override
   public CompletableFuture<ChatReply> stream(ChatRequest request, String label) {
+    if (!progress.wanted()) {
+      // Nobody is told about the chunks, so there is nothing to stream for: a whole answer costs
+      // the gateway far less (one body to parse instead of an event per word or two).
+      return complete(request);
+    }
     Progress.Batcher batcher = progress.batcher(label);
     CompletableFuture<ChatReply> call = counted(request,
         track(Futures.call(() -> services.gateway().stream(request, batcher))));

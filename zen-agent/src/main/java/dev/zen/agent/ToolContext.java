@@ -107,7 +107,8 @@ public interface ToolContext {
 
   /**
    * Streams an answer, reporting progress to the client per batch of text ({@code label: received
-   * N characters}); completes after the last batch was reported.
+   * N characters}); completes after the last batch was reported. When the client asked for no
+   * progress, the answer is requested whole ({@link #complete}): there is no one to stream it to.
    */
   CompletableFuture<ChatReply> stream(ChatRequest request, String label);
 

@@ -73,6 +73,29 @@ class ZenAgentOverHttpTest {
   }
 
   @Test
+  void chat_without_a_progress_listener_asks_for_the_whole_answer_and_gets_the_same_result() throws Exception {
+    try (ZenAgent agent = agent()) {
+      ToolResult result = call(agent, "chat", Map.of("prompt", "Explain the outbox pattern", "model", "gpt-5"));
+
+      assertThat(result.isError()).as(result.text()).isFalse();
+      assertThat(result.structuredContent()).containsEntry("content", "answer from gpt-5 to: Explain the outbox pattern");
+      assertThat(server.chatRequests()).singleElement().satisfies(request -> assertThat(request.stream()).isFalse());
+    }
+  }
+
+  @Test
+  void chat_without_a_progress_listener_reports_a_failing_model_as_before() throws Exception {
+    server.failNext(1, "gpt-5", Fault.status(400, "invalid_request_error", "temperature is not supported"));
+    try (ZenAgent agent = agent()) {
+      ToolResult result = call(agent, "chat", Map.of("prompt", "Explain the outbox pattern", "model", "gpt-5"));
+
+      assertThat(result.isError()).isTrue();
+      assertThat(result.text()).contains("temperature is not supported");
+      assertThat(server.chatRequests()).singleElement().satisfies(request -> assertThat(request.stream()).isFalse());
+    }
+  }
+
+  @Test
   void a_conversation_continues_across_calls_and_across_an_agent_restart_on_a_persistent_store() throws Exception {
     String thread;
     try (ZenAgent agent = agent()) {

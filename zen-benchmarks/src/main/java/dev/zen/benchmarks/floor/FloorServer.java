@@ -21,11 +21,14 @@ import java.util.concurrent.Executors;
 /**
  * The floor for issue 14: the least any MCP stdio server must do for a {@code chat} call, to
  * measure Zen's server against (CPU per call, wall time and threads under 1,000 concurrent calls).
- * Per {@code tools/call}: parse one JSON-RPC line, one streaming POST to the OpenAI-compatible
- * endpoint at {@code CUSTOM_API_URL} (the JDK HttpClient, asynchronous), read the SSE answer and
- * join its deltas, put the turn into an in-memory map (the checkpoint), write one JSON line. No
- * graph, no resilience, no conversation history, no progress: what is left is what no server can
- * skip. It answers {@code initialize} and ignores notifications, which is all the load harness
+ * Per {@code tools/call}: parse one JSON-RPC line, one POST to the OpenAI-compatible endpoint at
+ * {@code CUSTOM_API_URL} (the JDK HttpClient, asynchronous), read the answer, put the turn into an
+ * in-memory map (the checkpoint), write one JSON line. The answer is streamed (SSE, deltas joined)
+ * only when the call carries a {@code progressToken}, as a server needs a stream only to report
+ * progress (Zen does the same); otherwise it is asked for whole. {@code FLOOR_STREAM=always}
+ * streams every answer (the floor before issue 14's whole-answer change). No graph, no
+ * resilience, no conversation history, no progress notifications: what is left is what no server
+ * can skip. It answers {@code initialize} and ignores notifications, which is all the load harness
  * ({@code McpBench load}) sends besides calls.
  *
  * <pre>{@code
@@ -47,6 +50,7 @@ public final class FloorServer {
         return thread;
       })).build();
   private static final Map<String, String> CHECKPOINTS = new ConcurrentHashMap<>();
+  private static final boolean ALWAYS_STREAM = "always".equals(System.getenv("FLOOR_STREAM"));
 
   private FloorServer() {}
 
@@ -70,15 +74,16 @@ public final class FloorServer {
           result.putObject("serverInfo").put("name", "floor").put("version", "1");
           write(stdout, id, result);
         }
-        case "tools/call" -> chat(stdout, endpoint, id, message.path("params").path("arguments").path("prompt").asText());
+        case "tools/call" -> chat(stdout, endpoint, id, message.path("params").path("arguments").path("prompt").asText(),
+            ALWAYS_STREAM || message.path("params").path("_meta").hasNonNull("progressToken"));
         default -> write(stdout, id, JSON.createObjectNode());
       }
     }
     System.exit(0);
   }
 
-  private static void chat(OutputStream stdout, URI endpoint, JsonNode id, String prompt) {
-    ObjectNode body = JSON.createObjectNode().put("model", "floor").put("stream", true);
+  private static void chat(OutputStream stdout, URI endpoint, JsonNode id, String prompt, boolean stream) {
+    ObjectNode body = JSON.createObjectNode().put("model", "floor").put("stream", stream);
     body.putArray("messages").addObject().put("role", "user").put("content", prompt);
     HttpRequest request = HttpRequest.newBuilder(endpoint).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
@@ -87,7 +92,8 @@ public final class FloorServer {
       String text;
       try {
         text = failure != null ? "failed: " + failure : response.statusCode() != 200
-            ? "failed: HTTP " + response.statusCode() : sse(response.body());
+            ? "failed: HTTP " + response.statusCode() : stream ? sse(response.body())
+            : JSON.readTree(response.body()).path("choices").path(0).path("message").path("content").asText("");
       } catch (IOException e) {
         text = "failed: " + e;
       }

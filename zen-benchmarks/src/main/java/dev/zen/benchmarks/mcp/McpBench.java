@@ -524,9 +524,18 @@ public final class McpBench {
     return request(id, "initialize", params);
   }
 
+  /**
+   * Whether each call carries a {@code progressToken} ({@code -Dmcp.bench.progress=true}): a server
+   * then reports progress, and Zen streams the model's answer to do so.
+   */
+  private static final boolean PROGRESS = Boolean.getBoolean("mcp.bench.progress");
+
   private static ObjectNode call(long id, String tool, ObjectNode arguments) {
     ObjectNode params = JSON.createObjectNode().put("name", tool);
     params.set("arguments", arguments);
+    if (PROGRESS) {
+      params.putObject("_meta").put("progressToken", id);
+    }
     return request(id, "tools/call", params);
   }
 

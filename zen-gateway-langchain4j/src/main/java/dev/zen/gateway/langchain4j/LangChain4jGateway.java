@@ -224,7 +224,7 @@ public final class LangChain4jGateway implements ModelGateway {
     return UserMessage.from(contents);
   }
 
-  private dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
+  dev.langchain4j.model.chat.request.ChatRequest toLangChain4j(ChatRequest request) {
     List<dev.langchain4j.data.message.ChatMessage> messages = new ArrayList<>(request.messages().size());
     for (ChatMessage message : request.messages()) {
       switch (message.role()) {

@@ -1,12 +1,17 @@
 package dev.zen.gateway.langchain4j;
 
 import dev.zen.internal.Futures;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatRequestParameters;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.langchain4j.model.openai.internal.OpenAiUtils;
+import dev.langchain4j.model.openai.internal.chat.ChatCompletionRequest;
+import dev.langchain4j.model.openai.internal.chat.ChatCompletionResponse;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.zen.ServiceUnavailableException;
 import dev.zen.ZenExecutors;
 import dev.zen.gateway.GatewayResilience;
@@ -54,9 +59,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Built on langchain4j-open-ai with its own retry loop turned off (it sleeps on the calling
  * thread); add retries, a per-call deadline and a concurrency limit with {@link GatewayResilience}.
- * All calls share one JDK {@link HttpClient}, so connections are pooled. {@code complete} runs
- * langchain4j's synchronous call on the runtime executor; {@code stream} reads the event stream
- * without holding a thread. Cancelling a returned future aborts the HTTP exchange (the server sees
+ * All calls share one JDK {@link HttpClient}, so connections are pooled. Neither call holds a
+ * thread while the model works: {@code complete} sends langchain4j's request on the client's
+ * asynchronous exchange and maps the whole answer as langchain4j does; {@code stream} reads the
+ * event stream as it arrives. Cancelling a returned future aborts the HTTP exchange (the server sees
  * the connection close), whether the server is still thinking or already streaming.
  *
  * <p><b>Timeouts</b>, each its own: opening a connection ({@link Builder#connectTimeout}), the
@@ -95,6 +101,12 @@ import org.slf4j.LoggerFactory;
 public final class OpenAiCompatibleGateway implements ModelGateway {
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleGateway.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * langchain4j's own mapper settings for its wire types, without the indentation it adds to every
+   * request it sends.
+   */
+  private static final ObjectMapper WIRE = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES);
 
   /** Default timeout for opening a connection. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -116,6 +128,9 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
   private final ExecutorService httpExecutor;
   private final ZenHttpClient client;
   private final LangChain4jGateway delegate;
+  private final OpenAiChatModel chat;
+  private final URI completions;
+  private final Map<String, String> completionHeaders;
   private final GatewayErrors errors;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -148,7 +163,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     this.errors = new GatewayErrors("the gateway at " + baseUrl, keyHint, names, builder.connectTimeout,
         builder.firstByteTimeout);
 
-    OpenAiChatModel chat = OpenAiChatModel.builder()
+    this.chat = OpenAiChatModel.builder()
         .httpClientBuilder(new ZenHttpClient.Builder(http, options))
         .baseUrl(baseUrl)
         .apiKey(apiKey)
@@ -161,6 +176,16 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
         .apiKey(apiKey)
         .customHeaders(headers)
         .build();
+    this.completions = URI.create(baseUrl + "/chat/completions");
+    // The headers langchain4j's client sends: its defaults, then the custom ones over them.
+    Map<String, String> sent = new LinkedHashMap<>();
+    sent.put("Content-Type", "application/json");
+    if (apiKey != null) {
+      sent.put("Authorization", "Bearer " + apiKey);
+    }
+    sent.put("User-Agent", OpenAiUtils.DEFAULT_USER_AGENT);
+    sent.putAll(headers);
+    this.completionHeaders = Map.copyOf(sent);
     boolean maxCompletionTokens = builder.maxCompletionTokens;
     LangChain4jGateway.Builder models = LangChain4jGateway.builder()
         .chatModel(chat)
@@ -183,9 +208,80 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     return baseUrl;
   }
 
+  /**
+   * Asks for a non-streamed answer without a thread waiting for it: the request is langchain4j's
+   * (the same body {@code OpenAiChatModel} sends), the exchange is the HTTP client's asynchronous
+   * one, and the answer goes through the same checks and langchain4j's own mapping before it
+   * becomes a reply. langchain4j's synchronous {@code ChatModel} call would hold a runtime thread
+   * for the whole model call: one platform thread per call in flight on JDK 17.
+   */
   @Override
   public CompletableFuture<ChatReply> complete(ChatRequest request) {
-    return delegate.complete(request);
+    Objects.requireNonNull(request, "request");
+    long started = System.nanoTime();
+    byte[] body;
+    try {
+      body = completionRequest(request);
+    } catch (RuntimeException | IOException e) {
+      return CompletableFuture.failedFuture(errors.map(e, request.model()));
+    }
+    CompletableFuture<ZenHttpClient.Answer> exchange;
+    try {
+      exchange = client.post(completions, completionHeaders, body);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(errors.map(e, request.model()));
+    }
+    CompletableFuture<ChatReply> reply = exchange.thenApply(response -> toReply(request, response, started));
+    Futures.cancelling(reply, exchange);
+    return Futures.mapFailure(reply, error -> errors.map(error, request.model()));
+  }
+
+  /** The JSON body langchain4j's {@code OpenAiChatModel} would send for {@code request}. */
+  private byte[] completionRequest(ChatRequest request) throws IOException {
+    dev.langchain4j.model.chat.request.ChatRequest asked = delegate.toLangChain4j(request);
+    // What ChatModel.chat does before doChat: the model's defaults, overridden by the request's.
+    ChatRequestParameters parameters = chat.defaultRequestParameters().overrideWith(asked.parameters());
+    OpenAiUtils.validate(parameters);
+    dev.langchain4j.model.chat.request.ChatRequest merged = dev.langchain4j.model.chat.request.ChatRequest.builder()
+        .messages(asked.messages())
+        .parameters(parameters)
+        .build();
+    // OpenAiChatModel's defaults: no thinking sent, its field name, no strict tools or schema; and
+    // "stream": false, as its client sets it.
+    ChatCompletionRequest completion = OpenAiUtils.toOpenAiChatRequest(merged,
+        (OpenAiChatRequestParameters) parameters, false, "reasoning_content", false, false, false)
+        .stream(false)
+        .build();
+    return WIRE.writeValueAsBytes(completion);
+  }
+
+  /** The reply in a whole answer, as langchain4j's {@code OpenAiChatModel} maps it, then as the gateway checks it. */
+  private ChatReply toReply(ChatRequest request, ZenHttpClient.Answer response, long started) {
+    int status = response.statusCode();
+    if (status / 100 != 2) {
+      throw new HttpStatusException(status, ZenHttpClient.text(response.body()), response.headers().map(),
+          response.uri());
+    }
+    ChatCompletionResponse completion;
+    try {
+      byte[] checked = OpenAiWire.completion(response.body(),
+          response.headers().firstValue("content-type").orElse(null));
+      completion = WIRE.readValue(checked, ChatCompletionResponse.class);
+    } catch (IOException e) {
+      throw ZenHttpClient.toRuntime(e);
+    }
+    if (completion == null || completion.choices() == null || completion.choices().isEmpty()) {
+      // As OpenAiChatModel.doChat (OpenAiWire reports a JSON answer without choices first).
+      throw new dev.langchain4j.exception.InternalServerException("Response does not contain any choices");
+    }
+    ChatResponse mapped = ChatResponse.builder()
+        .aiMessage(OpenAiUtils.aiMessageFrom(completion, false))
+        .id(completion.id())
+        .modelName(completion.model())
+        .tokenUsage(OpenAiUtils.tokenUsageFrom(completion.usage()))
+        .finishReason(OpenAiUtils.finishReasonFrom(completion.choices().get(0).finishReason()))
+        .build();
+    return LangChain4jGateway.toReply(request, mapped, started, errors.where());
   }
 
   @Override
@@ -260,7 +356,7 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     return "OpenAiCompatibleGateway[" + Urls.redact(baseUrl) + "]";
   }
 
-  private static ChatRequestParameters parameters(ChatRequest request, boolean maxCompletionTokens) {
+  static ChatRequestParameters parameters(ChatRequest request, boolean maxCompletionTokens) {
     OpenAiChatRequestParameters.Builder parameters = OpenAiChatRequestParameters.builder()
         .modelName(request.model())
         .temperature(request.temperature().orElse(null));
@@ -387,8 +483,9 @@ public final class OpenAiCompatibleGateway implements ModelGateway {
     }
 
     /**
-     * Where {@code complete} runs langchain4j's blocking call; default
-     * {@link ZenExecutors#defaultRuntime()}. Not shut down by {@link #close()}.
+     * Where {@code stream} hands the request to langchain4j (a short task: the exchange itself
+     * holds no thread); default {@link ZenExecutors#defaultRuntime()}. Not shut down by
+     * {@link #close()}.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");

@@ -1,6 +1,8 @@
 package dev.zen.gateway.langchain4j;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -264,6 +266,9 @@ final class OpenAiWire {
      * @throws InBandErrorException when the event reports an error
      */
     String event(@Nullable String name, String data) throws IOException {
+      if (name == null && scan(data)) {
+        return data;
+      }
       JsonNode root;
       try {
         root = JSON.readTree(data);
@@ -283,6 +288,164 @@ final class OpenAiWire {
         throw InBandErrorException.of(root.has("error") ? root.get("error") : root, contentChars);
       }
       return chunk(root) ? JSON.writeValueAsString(root) : data;
+    }
+
+    /**
+     * Reads an ordinary stream chunk with a streaming parser, without building its tree: what
+     * {@link #read} would note of it, noted only when the chunk is ordinary (no error field, no
+     * {@code "object": "error"}, content as a string or null, a finish reason other than
+     * {@code error}) and well-formed JSON. Returns {@code false}, having noted nothing, for
+     * anything else, which {@link #event} then reads as a tree. One of two JSON parses per chunk
+     * (langchain4j's is the other), for every chunk of every streamed answer.
+     */
+    private boolean scan(String data) {
+      boolean choices = false;
+      long chars = 0;
+      boolean text = false;
+      boolean nullContent = false;
+      long reasoning = 0;
+      boolean toolCalls = false;
+      List<String> toolNames = null;
+      String reason = null;
+      try (JsonParser parser = JSON.getFactory().createParser(data)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          return false;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String field = parser.currentName();
+          JsonToken value = parser.nextToken();
+          switch (field) {
+            case "error" -> {
+              if (value != JsonToken.VALUE_NULL) {
+                return false;
+              }
+            }
+            case "object" -> {
+              if (value == JsonToken.VALUE_STRING && "error".equals(parser.getText())) {
+                return false;
+              }
+              parser.skipChildren();
+            }
+            case "choices" -> {
+              if (value != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                continue;
+              }
+              while (parser.nextToken() != JsonToken.END_ARRAY) {
+                choices = true;
+                if (parser.currentToken() != JsonToken.START_OBJECT) {
+                  parser.skipChildren();
+                  continue;
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                  String key = parser.currentName();
+                  JsonToken part = parser.nextToken();
+                  if (key.equals("delta") && part == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                      String member = parser.currentName();
+                      JsonToken content = parser.nextToken();
+                      switch (member) {
+                        case "content" -> {
+                          if (content == JsonToken.VALUE_NULL) {
+                            nullContent = true;
+                          } else if (content.isScalarValue()) {
+                            String piece = parser.getText();
+                            chars += piece.length();
+                            text |= !piece.isBlank();
+                          } else {
+                            return false;
+                          }
+                        }
+                        case "reasoning_content", "reasoning" -> {
+                          if (content == JsonToken.VALUE_STRING) {
+                            reasoning += parser.getTextLength();
+                          } else {
+                            parser.skipChildren();
+                          }
+                        }
+                        case "tool_calls" -> {
+                          if (content != JsonToken.START_ARRAY) {
+                            parser.skipChildren();
+                            continue;
+                          }
+                          while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            toolCalls = true;
+                            String tool = toolName(parser);
+                            if (tool != null && !tool.isEmpty()) {
+                              if (toolNames == null) {
+                                toolNames = new ArrayList<>(1);
+                              }
+                              toolNames.add(tool);
+                            }
+                          }
+                        }
+                        default -> parser.skipChildren();
+                      }
+                    }
+                  } else if (key.equals("finish_reason")) {
+                    if (part == JsonToken.VALUE_STRING && !parser.getText().isEmpty()) {
+                      reason = parser.getText();
+                      if (reason.equalsIgnoreCase("error")) {
+                        return false;
+                      }
+                    } else {
+                      parser.skipChildren();
+                    }
+                  } else {
+                    parser.skipChildren();
+                  }
+                }
+              }
+            }
+            default -> parser.skipChildren();
+          }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+          return false;
+        }
+      } catch (IOException malformed) {
+        return false;
+      }
+      sawChoices |= choices;
+      contentChars += chars;
+      sawText |= text;
+      contentNull |= nullContent;
+      reasoningChars += reasoning;
+      sawToolCalls |= toolCalls;
+      if (toolNames != null) {
+        tools.addAll(toolNames);
+      }
+      if (reason != null) {
+        finishReason = reason;
+      }
+      return true;
+    }
+
+    /** The {@code function.name} of the tool call the parser is at (skipping the rest of it). */
+    private static @Nullable String toolName(JsonParser parser) throws IOException {
+      if (parser.currentToken() != JsonToken.START_OBJECT) {
+        parser.skipChildren();
+        return null;
+      }
+      String name = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (key.equals("function") && value == JsonToken.START_OBJECT) {
+          while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String member = parser.currentName();
+            JsonToken inner = parser.nextToken();
+            if (member.equals("name") && inner == JsonToken.VALUE_STRING) {
+              name = parser.getText();
+            } else {
+              parser.skipChildren();
+            }
+          }
+        } else {
+          parser.skipChildren();
+        }
+      }
+      return name;
     }
 
     /** Reads a whole completion; returns whether it was rewritten. */

@@ -160,6 +160,84 @@ final class ZenHttpClient implements HttpClient {
     return get(uri, headers, 0);
   }
 
+  /**
+   * A POST whose answer is read whole (decoded, idle-timed, bounded in size) without a thread
+   * waiting for it: the asynchronous counterpart of {@link #execute(HttpRequest)}, with the same
+   * first-byte timeout and redirect rules (a followed redirect resends the same method and body).
+   * Completes with the final answer, whatever its status; cancelling it aborts the exchange.
+   *
+   * <p>It completes from the body subscriber, on this client's executor, not through the future
+   * {@code sendAsync} returns: the JDK completes that one on the common pool (one thread on a
+   * two-core machine), which would funnel every answer, and all the work that follows it, through
+   * one shared thread.
+   */
+  CompletableFuture<Answer> post(URI uri, Map<String, String> headers, byte[] body) {
+    CompletableFuture<Answer> result = new CompletableFuture<>();
+    post(result, uri, headers, body, 0);
+    return result;
+  }
+
+  /** A whole answer: its status, headers and decoded body, and the URL that gave it. */
+  record Answer(int statusCode, HttpHeaders headers, byte[] body, URI uri) {}
+
+  private void post(CompletableFuture<Answer> result, URI uri, Map<String, String> headers, byte[] body,
+      int redirects) {
+    java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(uri);
+    headers.forEach(builder::header);
+    builder.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+    if (options.firstByteTimeout() != null) {
+      // The JDK client's request timeout ends when the response headers arrive: the first byte.
+      builder.timeout(options.firstByteTimeout());
+    }
+    AtomicReference<@Nullable WholeBody> reading = new AtomicReference<>();
+    BodyHandler<byte[]> handler = info -> {
+      WholeBody whole = new WholeBody(info, options.idleTimeout());
+      reading.set(whole);
+      if (result.isDone()) {
+        whole.cancel();
+      }
+      whole.getBody().whenComplete((bytes, error) -> {
+        if (error != null) {
+          result.completeExceptionally(error);
+          return;
+        }
+        int status = info.statusCode();
+        if (!isRedirect(status)) {
+          result.complete(new Answer(status, info.headers(), bytes, uri));
+          return;
+        }
+        URI next;
+        try {
+          next = follow(uri, status, info.headers(), redirects);
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+          return;
+        }
+        post(result, next, headers, body, redirects + 1);
+      });
+      return whole;
+    };
+    if (result.isDone()) {
+      return;
+    }
+    CompletableFuture<HttpResponse<byte[]>> exchange = jdk.sendAsync(builder.build(), handler);
+    // Failures before the body (connect, the first-byte timeout, a reset) arrive only here.
+    exchange.whenComplete((response, error) -> {
+      if (error != null) {
+        result.completeExceptionally(Futures.unwrap(error));
+      }
+    });
+    result.whenComplete((answer, error) -> {
+      if (result.isCancelled()) {
+        exchange.cancel(true);
+        WholeBody whole = reading.get();
+        if (whole != null) {
+          whole.cancel();
+        }
+      }
+    });
+  }
+
   private CompletableFuture<HttpResponse<byte[]>> get(URI uri, Map<String, String> headers, int redirects) {
     java.net.http.HttpRequest.Builder builder = java.net.http.HttpRequest.newBuilder(uri).GET();
     headers.forEach(builder::header);
@@ -421,6 +499,11 @@ final class ZenHttpClient implements HttpClient {
       } catch (IOException e) {
         result.completeExceptionally(e);
       }
+    }
+
+    /** Stops reading: the call was cancelled. */
+    void cancel() {
+      fail(new CancellationException("the answer was no longer wanted"));
     }
 
     private void fail(Throwable error) {
