@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -98,6 +99,7 @@ final class RunExecution {
   /** The starter's MDC, current wherever the run's work runs (as the trace context). */
   private final LogContext logContext;
   private volatile RunTracer.@Nullable TraceSpan runSpan;
+  private final AtomicBoolean runSpanEnded = new AtomicBoolean();
   private volatile @Nullable Failure failure;
   private volatile @Nullable Checkpoint lastCheckpoint;
   private volatile @Nullable Checkpoint deferred;
@@ -157,7 +159,7 @@ final class RunExecution {
       if (result.isCancelled()) {
         stopEverything();
       }
-      span.end(error);
+      endRunSpan(error);
     });
     driver = logContext.propagating(span.propagating(graph.options().executor()));
     unstarted = input;
@@ -293,7 +295,20 @@ final class RunExecution {
     // Written before the result completes, so the next run on this thread sees it.
     writeDeferred();
     emit(new RunEvent.RunCompleted(runId, done));
+    endRunSpan(null);
     result.complete(done);
+  }
+
+  /**
+   * Ends the run's span once. Before the result completes where the run ends itself: whatever the
+   * caller chains on the result (an answer sent, a parent span ended) then finds the run's span
+   * ended, since a future runs the callbacks registered last first.
+   */
+  private void endRunSpan(@Nullable Throwable error) {
+    RunTracer.TraceSpan span = runSpan;
+    if (span != null && runSpanEnded.compareAndSet(false, true)) {
+      span.end(error);
+    }
   }
 
   private void failWith(Throwable thrown) {
@@ -309,6 +324,9 @@ final class RunExecution {
       writeDeferred();
     } catch (RuntimeException storeFailure) {
       described.addSuppressed(storeFailure);
+    }
+    if (!result.isDone()) {
+      endRunSpan(described);
     }
     result.completeExceptionally(described);
   }

@@ -81,4 +81,27 @@ class TracingTest {
     assertThat(span("zen.node boom").getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
     assertThat(span("zen.run err").getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
   }
+
+  @Test
+  void the_run_span_has_ended_when_the_callers_callbacks_on_the_result_run() throws Exception {
+    AgentGraph ok = AgentGraph.builder("ends")
+        .node("a", (state, ctx) -> CompletableFuture.supplyAsync(() -> Map.of("a", true),
+            CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS)))
+        .edge(AgentGraph.START, "a").edge("a", AgentGraph.END).build();
+    AgentGraph failing = AgentGraph.builder("fails")
+        .node("boom", (state, ctx) -> CompletableFuture.supplyAsync(() -> {
+          throw new IllegalStateException("nope");
+        }, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS)))
+        .edge(AgentGraph.START, "boom").edge("boom", AgentGraph.END).build();
+    for (AgentGraph graph : List.of(ok, failing)) {
+      String name = "zen.run " + graph.name();
+      // What a caller chains on the result (an MCP answer, its parent span's end) must find the run's
+      // span ended: a child outliving its parent span is drawn wrong by every trace viewer.
+      CompletableFuture<Boolean> endedWhenSeen = graph.compile(GraphOptions.builder()
+              .tracing(GraphTracing.openTelemetry(otel)).build())
+          .invoke(Map.of(), "t-" + graph.name())
+          .handle((result, error) -> exporter.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals(name)));
+      assertThat(endedWhenSeen.get(10, TimeUnit.SECONDS)).as(name).isTrue();
+    }
+  }
 }
