@@ -293,6 +293,12 @@ public final class ZenMcpServer {
       System.setProperty("slf4j.provider", JsonLogProvider.class.getName());
       JsonLogProvider.routeJavaUtilLogging();
     }
+    if (System.getProperty("slf4j.provider") == null && simpleLoggerPresent()) {
+      // Named, SLF4J loads it at once instead of searching the class path's service files (~45 ms
+      // of a start); its note that it does so is not worth a line on stderr.
+      setIfAbsent("slf4j.internal.verbosity", "WARN");
+      System.setProperty("slf4j.provider", SIMPLE_LOGGER);
+    }
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
@@ -302,6 +308,17 @@ public final class ZenMcpServer {
       // Jetty's DEBUG prints every request header, a client's bearer token included (and floods the
       // log besides): it stays at INFO whatever LOG_LEVEL asks for.
       setIfAbsent("org.slf4j.simpleLogger.log." + JsonLogProvider.CAPPED_AT_INFO, "info");
+    }
+  }
+
+  private static final String SIMPLE_LOGGER = "org.slf4j.simple.SimpleServiceProvider";
+
+  private static boolean simpleLoggerPresent() {
+    try {
+      Class.forName(SIMPLE_LOGGER, false, ZenMcpServer.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 
