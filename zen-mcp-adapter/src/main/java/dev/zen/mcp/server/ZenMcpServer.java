@@ -164,9 +164,9 @@ public final class ZenMcpServer {
     builder.start();
     Thread hook = new Thread(() -> {
       server.close();
-      ZenRuntime built = runtime.getNow(null);
-      if (built != null) {
-        built.close();
+      // Not one that failed: getNow would throw its failure here.
+      if (runtime.isDone() && !runtime.isCompletedExceptionally()) {
+        runtime.join().close();
       }
     }, "zen-mcp-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
