@@ -8,6 +8,10 @@
 # Zen on the default java (17) and on Temurin 25 when installed.
 # Usage: zen-benchmarks/scripts/mcp-startup.sh   (RUNS=10, JAVAS="java /path/to/jdk25/bin/java",
 #        SKIP_BUILD=1 to use the jars as built, NODE_DIR=dir for the npm install)
+# A before/after comparison in the same run: BEFORE_JAR=/tmp/before.jar (a zen-mcp-server.jar built
+# from the older commit) adds its `java -jar` and its launcher with a warm cache; BEFORE_LAUNCHER=
+# the older launcher script (e.g. `git show main:zen-mcp-adapter/src/main/bin/zen-mcp-server`),
+# else the current one runs the older jar.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +23,8 @@ mkdir -p "$OUT"
 [ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -pl zen-benchmarks,zen-mcp-adapter -am package -DskipTests
 ZEN=zen-mcp-adapter/target/zen-mcp-server.jar
 LAUNCHER=zen-mcp-adapter/target/zen-mcp-server
+BEFORE_JAR="${BEFORE_JAR:-}"
+BEFORE_LAUNCHER="${BEFORE_LAUNCHER:-$LAUNCHER}"
 BENCH=zen-benchmarks/target/zen-benchmarks.jar
 # BENCH_PROPS: system properties for the harness (mcp.bench.fresh: a directory emptied before each start).
 bench() {
@@ -43,6 +49,14 @@ for JAVA in $JAVAS; do
   command -v "$JAVA" >/dev/null 2>&1 || continue
   JAVA=$(command -v "$JAVA")
   V=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk '/java.specification.version/ {print $3}')
+  echo "# JDK $V: $("$JAVA" -version 2>&1 | head -n 1)"
+  if [ -n "$BEFORE_JAR" ]; then
+    LABELS+=("before: java -jar, JDK $V"); KINDS+=(before-plain); JAVAS_OF+=("$JAVA")
+    LABELS+=("before: launcher, warm cache, JDK $V"); KINDS+=(before-warm); JAVAS_OF+=("$JAVA")
+    rm -rf "$OUT/before-warm-jdk$V"
+    ZEN_JAVA="$JAVA" ZEN_MCP_JAR="$BEFORE_JAR" ZEN_MCP_CACHE_DIR="$OUT/before-warm-jdk$V" \
+      bench train -- "$BEFORE_LAUNCHER" --demo >/dev/null
+  fi
   LABELS+=("java -jar, JDK $V"); KINDS+=(plain); JAVAS_OF+=("$JAVA")
   LABELS+=("launcher, cold cache, JDK $V"); KINDS+=(cold); JAVAS_OF+=("$JAVA")
   LABELS+=("launcher, warm cache, JDK $V"); KINDS+=(warm); JAVAS_OF+=("$JAVA")
@@ -62,6 +76,9 @@ one() { # label kind java -> milliseconds to the initialize answer of one start
     cold) rm -rf "$OUT/launcher-cold-jdk$v"
       ZEN_JAVA="$java" ZEN_MCP_CACHE_DIR="$OUT/launcher-cold-jdk$v" bench startup "$label" 1 -- "$LAUNCHER" --demo ;;
     warm) ZEN_JAVA="$java" ZEN_MCP_CACHE_DIR="$OUT/launcher-warm-jdk$v" bench startup "$label" 1 -- "$LAUNCHER" --demo ;;
+    before-plain) bench startup "$label" 1 -- "$java" -jar "$BEFORE_JAR" --demo ;;
+    before-warm) ZEN_JAVA="$java" ZEN_MCP_JAR="$BEFORE_JAR" ZEN_MCP_CACHE_DIR="$OUT/before-warm-jdk$v" \
+      bench startup "$label" 1 -- "$BEFORE_LAUNCHER" --demo ;;
   esac | sed -n 's/.* min=\([0-9]*\) ms.*/\1/p'
 }
 
@@ -72,9 +89,10 @@ for run in $(seq "$RUNS"); do
   for i in "${!LABELS[@]}"; do
     printf '%s\t%s\n' "${LABELS[$i]}" "$(one "${LABELS[$i]}" "${KINDS[$i]}" "${JAVAS_OF[$i]}")" >> "$RESULTS"
   done
+  echo "# round $run done; $(load | cut -c3-)"
 done
 load
 for label in "${LABELS[@]}"; do
   awk -F'\t' -v l="$label" '$1 == l && $2 != "" { print $2 }' "$RESULTS" | sort -n | awk -v l="$label" '
-    { v[NR] = $1 } END { printf "startup %-34s runs=%d min=%d ms median=%d ms max=%d ms\n", l, NR, v[1], v[int((NR + 1) / 2)], v[NR] }'
+    { v[NR] = $1 } END { printf "startup %-44s runs=%d min=%d ms median=%d ms max=%d ms\n", l, NR, v[1], v[int((NR + 1) / 2)], v[NR] }'
 done

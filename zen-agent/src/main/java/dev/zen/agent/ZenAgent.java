@@ -138,7 +138,7 @@ public final class ZenAgent implements AutoCloseable {
    * together and what the arguments every tool shares mean, so tool schemas stay compact.
    */
   public String instructions() {
-    return Prompts.instructions(options);
+    return options.instructions();
   }
 
   public ZenAgentOptions options() {

@@ -104,6 +104,14 @@ public final class ZenAgentOptions {
         && (enabledTools.isEmpty() || enabledTools.contains(name) || ESSENTIAL_TOOLS.contains(name));
   }
 
+  /**
+   * The text {@link ZenAgent#instructions()} answers for an agent built with these options,
+   * known before the agent is: an adapter can send it while the agent is still being built.
+   */
+  public String instructions() {
+    return Prompts.instructions(this);
+  }
+
   /** How long after its last turn a conversation can still be continued. */
   public Duration conversationTimeout() {
     return conversationTimeout;

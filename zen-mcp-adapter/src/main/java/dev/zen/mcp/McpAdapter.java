@@ -2,16 +2,20 @@ package dev.zen.mcp;
 
 import dev.zen.agent.ToolSpec;
 import dev.zen.agent.ZenAgent;
+import dev.zen.agent.ZenAgentOptions;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,9 +65,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class McpAdapter {
   private final ServerIdentity identity;
-  private final AdapterHost host;
+  private final PendingHost host;
 
-  private McpAdapter(ServerIdentity identity, AdapterHost host) {
+  private McpAdapter(ServerIdentity identity, PendingHost host) {
     this.identity = identity;
     this.host = host;
   }
@@ -72,9 +76,14 @@ public final class McpAdapter {
     return new Builder();
   }
 
-  /** The tools served, in the order they were added (the agent's first). */
+  /**
+   * The tools served, in the order they were added (the agent's first). With an agent that is
+   * still being built ({@link Builder#agent(CompletionStage, ZenAgentOptions)}), waits for it.
+   *
+   * @throws java.util.concurrent.CompletionException when that agent failed, or does not fit
+   */
   public List<ToolSpec> tools() {
-    return host.tools();
+    return host.host().join().tools();
   }
 
   /**
@@ -111,12 +120,15 @@ public final class McpAdapter {
    */
   public McpHttpServer serveHttp(HttpOptions options) {
     Objects.requireNonNull(options, "options");
-    return McpHttpServer.start(host, identity, options);
+    // Many sessions share the server: it starts once the tools are there (an agent still being built).
+    return McpHttpServer.start(host.host().join(), identity, options);
   }
 
   @Override
   public String toString() {
-    return "McpAdapter[" + identity.name() + " " + identity.version() + ", " + host + "]";
+    ToolHost tools = host.now();
+    return "McpAdapter[" + identity.name() + " " + identity.version() + ", "
+        + (tools != null ? tools : host.host().isDone() ? "tools failed" : "tools being built") + "]";
   }
 
   /**
@@ -129,6 +141,9 @@ public final class McpAdapter {
     private @Nullable String title;
     private @Nullable String instructions;
     private @Nullable ZenAgent agent;
+    private @Nullable CompletionStage<ZenAgent> pendingAgent;
+    private @Nullable ZenAgentOptions pendingOptions;
+    private Duration maxWait = PendingHost.DEFAULT_WAIT;
     private final List<AdapterHost.Entry> added = new ArrayList<>();
 
     private Builder() {}
@@ -164,11 +179,42 @@ public final class McpAdapter {
      */
     public Builder agent(ZenAgent agent) {
       Objects.requireNonNull(agent, "agent");
-      if (this.agent != null) {
-        throw new IllegalStateException("an adapter serves at most one Zen agent; agent(...) was called already");
-      }
+      requireNoAgent();
       this.agent = agent;
       return this;
+    }
+
+    /**
+     * Serves the Zen agent that {@code agent} completes with, as {@link #agent(ZenAgent)} does,
+     * without waiting for it: a session answers {@code initialize} at once (with the
+     * instructions of {@code options}, the options the agent is built with), and holds
+     * {@code tools/list}, {@code tools/call}, {@code prompts/list} and {@code prompts/get} until
+     * the agent is there, for up to 60 seconds each. When {@code agent} fails, or its tools clash
+     * with the adapter's own, those requests are answered with a JSON-RPC error ({@code -32603})
+     * naming the failure. Lets a server start its session while it builds its agent (stores,
+     * model catalogue, tools) on another thread. At most one agent.
+     *
+     * @throws IllegalStateException when an agent was set already
+     */
+    public Builder agent(CompletionStage<ZenAgent> agent, ZenAgentOptions options) {
+      Objects.requireNonNull(agent, "agent");
+      Objects.requireNonNull(options, "options");
+      requireNoAgent();
+      this.pendingAgent = agent;
+      this.pendingOptions = options;
+      return this;
+    }
+
+    /** How long a request waits for an agent still being built (tests shorten it). */
+    Builder maxWait(Duration maxWait) {
+      this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+      return this;
+    }
+
+    private void requireNoAgent() {
+      if (agent != null || pendingAgent != null) {
+        throw new IllegalStateException("an adapter serves at most one Zen agent; agent(...) was called already");
+      }
     }
 
     /** Serves an application's own tool: {@code spec} is what clients see, {@code handler} runs calls. */
@@ -190,12 +236,43 @@ public final class McpAdapter {
      * The adapter.
      *
      * @throws IllegalStateException when {@link #serverInfo} was not called, when there is no tool,
-     *     or when two tools share a name
+     *     or when two tools share a name (with an agent still being built, these two are found when
+     *     it arrives, and answered to the requests that need the tools)
      */
     public McpAdapter build() {
       if (name == null || version == null) {
         throw new IllegalStateException("call serverInfo(name, version): MCP clients show them to their users");
       }
+      ServerIdentity identity = new ServerIdentity(name, title, version);
+      List<AdapterHost.Entry> own = List.copyOf(added);
+      CompletionStage<ZenAgent> later = pendingAgent;
+      ZenAgentOptions options = pendingOptions;
+      if (later == null || options == null) {
+        AdapterHost host = host(agent, own, instructions);
+        return new McpAdapter(identity, new PendingHost(CompletableFuture.completedFuture(host), host.instructions(),
+            !host.prompts().isEmpty(), maxWait));
+      }
+      String text = instructions;
+      CompletableFuture<AdapterHost> host = new CompletableFuture<>();
+      later.whenComplete((zen, failure) -> {
+        if (failure != null) {
+          host.completeExceptionally(failure);
+          return;
+        }
+        try {
+          host.complete(host(zen, own, text));
+        } catch (RuntimeException e) {
+          host.completeExceptionally(e);
+        }
+      });
+      // The agent's prompts are known only with it: prompts are offered, maybe none listed.
+      return new McpAdapter(identity, new PendingHost(host, text != null ? text : options.instructions(), true,
+          maxWait));
+    }
+
+    /** The tools of {@code agent} and the adapter's own, checked to fit together. */
+    private static AdapterHost host(@Nullable ZenAgent agent, List<AdapterHost.Entry> added,
+        @Nullable String instructions) {
       List<AdapterHost.Entry> entries = new ArrayList<>();
       Set<String> disabled = Set.of();
       if (agent != null) {
@@ -218,8 +295,7 @@ public final class McpAdapter {
         }
       }
       String text = instructions != null ? instructions : agent != null ? agent.instructions() : "";
-      return new McpAdapter(new ServerIdentity(name, title, version), new AdapterHost(byName, disabled, text,
-          agent != null ? agent.prompts() : List.of()));
+      return new AdapterHost(byName, disabled, text, agent != null ? agent.prompts() : List.of());
     }
 
     private static String requireText(@Nullable String value, String what) {

@@ -63,7 +63,7 @@ public final class McpHttpServer implements AutoCloseable {
     // Writes to clients get their own threads: a slow reader must not hold the thread that
     // produced a message (see HttpTransport.Connection).
     this.writeExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-http-write");
-    this.transport = new HttpTransport(json, mapper, options, RequestChecks.all(bridge), writeExecutor);
+    this.transport = new HttpTransport(json, mapper, options, RequestChecks.all(bridge::check), writeExecutor);
     this.server = McpStdioServer.configure(McpServer.async(transport), identity, host, bridge, mapper).build();
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);

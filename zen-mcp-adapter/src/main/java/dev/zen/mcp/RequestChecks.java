@@ -22,9 +22,9 @@ final class RequestChecks {
 
   private RequestChecks() {}
 
-  /** The checks by method, {@code tools/call} going to the tool bridge. */
-  static Map<String, StdioTransport.RequestCheck> all(ToolBridge bridge) {
-    return Map.of(McpSchema.METHOD_TOOLS_CALL, bridge::check,
+  /** The checks by method, {@code tools/call} going to {@code toolsCall} (the tool bridge's check). */
+  static Map<String, StdioTransport.RequestCheck> all(StdioTransport.RequestCheck toolsCall) {
+    return Map.of(McpSchema.METHOD_TOOLS_CALL, toolsCall,
         McpSchema.METHOD_INITIALIZE, RequestChecks::initialize,
         McpSchema.METHOD_LOGGING_SET_LEVEL, RequestChecks::setLevel,
         McpSchema.METHOD_PROMPT_GET, RequestChecks::promptsGet);

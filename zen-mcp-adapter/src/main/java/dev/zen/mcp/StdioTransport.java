@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zen.internal.Futures;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -23,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -55,6 +58,10 @@ import reactor.core.publisher.Mono;
  *       on its own and opens the session without any {@code initialize}); a request between
  *       {@code initialize} and {@code notifications/initialized} is refused rather than held; a
  *       second {@code initialize} is refused. Each refusal is {@code -32600} naming what to send.
+ *   <li>Requests that need the tools ({@code tools/list}, {@code tools/call}, {@code prompts/*})
+ *       wait, up to a bound, while the tools are still being built (an agent built on another
+ *       thread while {@code initialize} is answered), and are answered with {@code -32603} saying
+ *       why when building them failed.
  *   <li>Backpressure: the reader stops reading stdin while the requests being handled plus the
  *       messages waiting for stdout reach {@code maxOutstanding}, and resumes at three quarters.
  *       A client that stops reading therefore stops being read, and memory stays bounded; no
@@ -74,6 +81,9 @@ final class StdioTransport implements McpServerTransportProvider {
   /** Not among the SDK's method constants: the SDK does not handle it. */
   static final String CANCELLED = "notifications/cancelled";
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  /** The requests that need the host's tools (or prompts), held while those are being built. */
+  static final Set<String> NEEDS_TOOLS = Set.of(McpSchema.METHOD_TOOLS_LIST, McpSchema.METHOD_TOOLS_CALL,
+      McpSchema.METHOD_PROMPT_LIST, McpSchema.METHOD_PROMPT_GET);
   /** Requests in flight plus messages queued for stdout at which the reader pauses. */
   static final int DEFAULT_MAX_OUTSTANDING = 2048;
 
@@ -100,6 +110,8 @@ final class StdioTransport implements McpServerTransportProvider {
   private volatile Phase phase = Phase.NEW;
   private volatile boolean paused;
   private volatile @Nullable McpServerSession session;
+  private final CompletableFuture<Void> tools;
+  private final Duration maxWait;
 
   StdioTransport(ObjectMapper json, McpJsonMapper mapper, InputStream in, OutputStream out,
       Map<String, RequestCheck> checks) {
@@ -108,6 +120,16 @@ final class StdioTransport implements McpServerTransportProvider {
 
   StdioTransport(ObjectMapper json, McpJsonMapper mapper, InputStream in, OutputStream out,
       Map<String, RequestCheck> checks, int maxOutstanding) {
+    this(json, mapper, in, out, checks, maxOutstanding, CompletableFuture.completedFuture(null), PendingHost.DEFAULT_WAIT);
+  }
+
+  /**
+   * As above, holding the requests that need the tools ({@link #NEEDS_TOOLS}) until {@code tools}
+   * completes, for up to {@code maxWait} each; when it fails or the wait ends they are answered
+   * with {@code -32603} saying why. Their checks run after the wait.
+   */
+  StdioTransport(ObjectMapper json, McpJsonMapper mapper, InputStream in, OutputStream out,
+      Map<String, RequestCheck> checks, int maxOutstanding, CompletableFuture<Void> tools, Duration maxWait) {
     if (maxOutstanding < 2) {
       throw new IllegalArgumentException("maxOutstanding must be >= 2, was " + maxOutstanding);
     }
@@ -118,6 +140,8 @@ final class StdioTransport implements McpServerTransportProvider {
     this.in = in;
     this.writer = new LineWriter(json, out, this::released);
     this.checks = Map.copyOf(checks);
+    this.tools = tools;
+    this.maxWait = maxWait;
     // A client that stops reading our stdout is gone: end the session as if stdin had closed.
     writer.finished().thenRun(() -> terminated.complete(null));
   }
@@ -265,6 +289,10 @@ final class StdioTransport implements McpServerTransportProvider {
 
   private void onRequest(Inbound.Request request) {
     JSONRPCError refused = lifecycle(request.method());
+    if (refused == null && NEEDS_TOOLS.contains(request.method()) && !toolsReady()) {
+      holdUntilTools(request);
+      return;
+    }
     if (refused == null) {
       RequestCheck check = checks.get(request.method());
       refused = check == null ? null : check.check(request.params());
@@ -286,17 +314,67 @@ final class StdioTransport implements McpServerTransportProvider {
           + " belongs to a request that is still running; use a new id");
       return;
     }
+    entry.start(handling(request).doFinally(signal -> {
+      inFlight.remove(request.id(), entry);
+      released();
+    }));
+  }
+
+  /** The session's handling of {@code request}, which passed the lifecycle and its check. */
+  private Mono<Void> handling(Inbound.Request request) {
     McpSchema.JSONRPCRequest message = new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, request.method(),
         request.id(), toMap(request.params()));
     // The request's id reaches the tool bridge (its span's jsonrpc.request.id) as the HTTP
     // transport passes its principal: in the transport context the SDK hands each handler.
     McpTransportContext context = McpTransportContext.create(Map.of(ToolBridge.REQUEST_ID, request.id()));
-    entry.start(requireSession().handle(message)
-        .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context))
-        .doFinally(signal -> {
-          inFlight.remove(request.id(), entry);
-          released();
-        }));
+    return requireSession().handle(message).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context));
+  }
+
+  private boolean toolsReady() {
+    return tools.isDone() && !tools.isCompletedExceptionally();
+  }
+
+  /**
+   * Holds a request that needs the tools until they are built (the session answered
+   * {@code initialize} before), then checks and handles it as any other. It is in flight while it
+   * waits: a cancellation ends the wait, a shutdown too.
+   */
+  private void holdUntilTools(Inbound.Request request) {
+    InFlight entry = new InFlight(request.method());
+    if (inFlight.putIfAbsent(request.id(), entry) != null) {
+      replyError(request.id(), McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: id " + request.id()
+          + " belongs to a request that is still running; use a new id");
+      return;
+    }
+    // A copy: a cancelled request must not cancel the others' wait.
+    Mono<Boolean> waited = Mono.fromFuture(tools.copy()).thenReturn(Boolean.TRUE).timeout(maxWait)
+        .onErrorResume(failure -> {
+          writer.send(McpSchema.JSONRPCResponse.error(request.id(), toolsUnavailable(failure)));
+          return Mono.just(Boolean.FALSE);
+        });
+    entry.start(waited.flatMap(ready -> {
+      if (!ready) {
+        return Mono.<Void>empty();
+      }
+      RequestCheck check = checks.get(request.method());
+      JSONRPCError refused = check == null ? null : check.check(request.params());
+      if (refused != null) {
+        writer.send(McpSchema.JSONRPCResponse.error(request.id(), refused));
+        return Mono.<Void>empty();
+      }
+      return handling(request);
+    }).doFinally(signal -> {
+      inFlight.remove(request.id(), entry);
+      released();
+    }));
+  }
+
+  private JSONRPCError toolsUnavailable(Throwable failure) {
+    Throwable cause = Futures.unwrap(failure);
+    String message = cause instanceof TimeoutException
+        ? "the server's tools are still being built after " + maxWait.toSeconds() + " s; try again shortly"
+        : "the server could not build its tools: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    return new JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error: " + message, null);
   }
 
   /** Why the lifecycle does not allow {@code method} now, or null when it does. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,56 +90,128 @@ public final class ZenMcpServer {
     }
     configureLogging(config.logLevel(), config.jsonLogs());
     Logger log = LoggerFactory.getLogger(ZenMcpServer.class);
+    if (config.http().options().isEmpty()) {
+      return serveStdio(config, in, out, err, interactive, stop, log);
+    }
     ZenRuntime runtime;
     try {
-      runtime = ZenRuntime.start(config);
-    } catch (ConfigurationException e) {
-      err.println("zen-mcp-server: " + e.getMessage());
-      return EXIT_CONFIGURATION;
+      runtime = startRuntime(config);
     } catch (RuntimeException e) {
-      log.error("could not start", e);
-      err.println("zen-mcp-server: could not start: " + e);
-      return EXIT_FAILURE;
+      return failedToStart(e, err, log);
     }
+    // Several users share an HTTP server and its store: each can list and delete their own
+    // conversations. On stdio the tool list keeps its size budget for the one user it has.
+    McpAdapter adapter = ConversationTools.addTo(adapterBuilder().agent(runtime.agent()), runtime.agent()).build();
+    return serveHttp(adapter, config, runtime, version(), err, stop, log);
+  }
+
+  /** The server's name, version and title; the agent is added by the caller. */
+  private static McpAdapter.Builder adapterBuilder() {
+    return McpAdapter.builder().serverInfo(NAME, version()).title("Zen");
+  }
+
+  /** The runtime (store, catalogue, agent), and the idle collection it owns. */
+  private static ZenRuntime startRuntime(ServerConfig config) {
+    ZenRuntime runtime = ZenRuntime.start(config);
     if (!config.idleGc().isZero()) {
       runtime.own(IdleCollector.start(config.idleGc()));
     }
-    String version = version();
-    McpAdapter.Builder builder = McpAdapter.builder()
-        .serverInfo(NAME, version)
-        .title("Zen")
-        .agent(runtime.agent());
-    if (config.http().options().isPresent()) {
-      // Several users share an HTTP server and its store: each can list and delete their own
-      // conversations. On stdio the tool list keeps its size budget for the one user it has.
-      return serveHttp(ConversationTools.addTo(builder, runtime.agent()).build(), config, runtime, version, err, stop,
-          log);
+    return runtime;
+  }
+
+  /** The exit status for a runtime that could not start, after saying why on stderr. */
+  private static int failedToStart(Throwable failure, PrintStream err, Logger log) {
+    if (failure instanceof ConfigurationException) {
+      err.println("zen-mcp-server: " + failure.getMessage());
+      return EXIT_CONFIGURATION;
     }
-    McpAdapter adapter = builder.build();
-    StdioSession server = adapter.serveStdio(in, out);
+    log.error("could not start", failure);
+    err.println("zen-mcp-server: could not start: " + failure);
+    return EXIT_FAILURE;
+  }
+
+  /**
+   * Serves one session on stdio. The session starts first and answers {@code initialize} while the
+   * runtime (checkpoint store, model catalogue, clink clients, agent) is built on another thread
+   * (issue 14: the client's wait for {@code initialize} is the start-up users feel); requests that
+   * need the tools wait for it. When building it fails the server stops as it did when it built
+   * everything first: with the message on stderr and exit status 2 for a configuration error
+   * (requests waiting for the tools are answered with the error first).
+   */
+  private static int serveStdio(ServerConfig config, InputStream in, OutputStream out, PrintStream err,
+      boolean interactive, CompletableFuture<Void> stop, Logger log) {
+    String version = version();
+    CompletableFuture<ZenRuntime> runtime = new CompletableFuture<>();
+    // Completed after the runtime's own dependents ran (the session's waiting requests are answered by then).
+    CompletableFuture<Throwable> startFailure = new CompletableFuture<>();
+    StdioSession server = adapterBuilder()
+        .agent(runtime.thenApply(ZenRuntime::agent), config.agentOptions())
+        .build()
+        .serveStdio(in, out);
+    Thread builder = new Thread(() -> {
+      try {
+        delayForTests();
+        ZenRuntime started = startRuntime(config);
+        log.info("Zen MCP server {} on stdio: {}", version, started.describe());
+        log.debug("{}", config);
+        runtime.complete(started);
+      } catch (RuntimeException | Error e) {
+        runtime.completeExceptionally(e);
+        startFailure.complete(e);
+      }
+    }, "zen-start");
+    builder.setDaemon(true);
+    builder.start();
     Thread hook = new Thread(() -> {
       server.close();
-      runtime.close();
+      // Not one that failed: getNow would throw its failure here.
+      if (runtime.isDone() && !runtime.isCompletedExceptionally()) {
+        runtime.join().close();
+      }
     }, "zen-mcp-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    log.info("Zen MCP server {} on stdio: {}", version, runtime.describe());
     if (interactive) {
       // Someone ran the jar in a terminal (the README's first command): say what it waits for.
       err.println("zen-mcp-server: waiting for an MCP client on stdin (one JSON-RPC message per line; "
           + "Ctrl-D ends). Register the jar with Claude Code or Codex as the README shows.");
     }
-    log.debug("{}", config);
-    CompletableFuture.anyOf(server.terminated(), stop).join();
-    log.info(stop.isDone() ? "asked to stop; ending the session as if stdin had closed"
-        : "the client closed the session; stopping");
-    server.close();
-    runtime.close();
+    CompletableFuture.anyOf(server.terminated(), stop, startFailure).join();
+    int status = 0;
+    if (startFailure.isDone()) {
+      server.close();
+      status = failedToStart(startFailure.join(), err, log);
+    } else {
+      log.info(stop.isDone() ? "asked to stop; ending the session as if stdin had closed"
+          : "the client closed the session; stopping");
+      server.close();
+      // A session may end before the runtime is built (a client that gave up, a closed stdin):
+      // wait for it, to close it, or to report that it could not start.
+      try {
+        runtime.join().close();
+      } catch (CompletionException e) {
+        status = failedToStart(e.getCause() == null ? e : e.getCause(), err, log);
+      }
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException alreadyShuttingDown) {
       // The hook runs or ran; it closes the same things, idempotently.
     }
-    return 0;
+    return status;
+  }
+
+  /** A test hook: slows the runtime's start (milliseconds), to show what the session does meanwhile. */
+  static final String START_DELAY_PROPERTY = "dev.zen.mcp.server.startDelayMillis";
+
+  private static void delayForTests() {
+    long millis = Long.getLong(START_DELAY_PROPERTY, 0L);
+    if (millis > 0) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
@@ -220,6 +293,12 @@ public final class ZenMcpServer {
       System.setProperty("slf4j.provider", JsonLogProvider.class.getName());
       JsonLogProvider.routeJavaUtilLogging();
     }
+    if (System.getProperty("slf4j.provider") == null && simpleLoggerPresent()) {
+      // Named, SLF4J loads it at once instead of searching the class path's service files (~45 ms
+      // of a start); its note that it does so is not worth a line on stderr.
+      setIfAbsent("slf4j.internal.verbosity", "WARN");
+      System.setProperty("slf4j.provider", SIMPLE_LOGGER);
+    }
     setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
     setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(Locale.ROOT));
     setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
@@ -229,6 +308,17 @@ public final class ZenMcpServer {
       // Jetty's DEBUG prints every request header, a client's bearer token included (and floods the
       // log besides): it stays at INFO whatever LOG_LEVEL asks for.
       setIfAbsent("org.slf4j.simpleLogger.log." + JsonLogProvider.CAPPED_AT_INFO, "info");
+    }
+  }
+
+  private static final String SIMPLE_LOGGER = "org.slf4j.simple.SimpleServiceProvider";
+
+  private static boolean simpleLoggerPresent() {
+    try {
+      Class.forName(SIMPLE_LOGGER, false, ZenMcpServer.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
     }
   }
 

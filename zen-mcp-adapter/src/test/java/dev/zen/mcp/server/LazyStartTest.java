@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What the server builds before the first {@code initialize} and what it leaves for later (issue
  * 14): the model gateway (langchain4j, the JDK HTTP client and its TLS set-up) is built by the
- * first model call; the checkpoint store is built at once, so a store that cannot work still stops
- * the server before it serves anything.
+ * first model call; the checkpoint store, the catalogue and the agent are built on another thread
+ * right after the session starts (ZenMcpServerStartupIT shows initialize answered meanwhile), and a
+ * store that cannot work still stops the server with status 2.
  */
 class LazyStartTest {
   private FakeOpenAiServer endpoint;

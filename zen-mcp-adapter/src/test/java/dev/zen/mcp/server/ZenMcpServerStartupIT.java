@@ -138,4 +138,57 @@ class ZenMcpServerStartupIT {
       process.destroyForcibly();
     }
   }
+
+  @Test
+  void initialize_is_answered_while_the_runtime_is_still_being_built_and_a_call_sent_meanwhile_waits_then_succeeds()
+      throws Exception {
+    Path err = dir.resolve("slow-start-stderr.txt");
+    // The test hook holds the runtime's construction (store, catalogue, agent) for 4 s.
+    Process process = ServerJar.start(List.of("-D" + ZenMcpServer.START_DELAY_PROPERTY + "=4000"), List.of("--demo"),
+        Map.of(ServerConfig.ZEN_DEMO_LATENCY_MS, "10"), err);
+    try {
+      RawClient client = new RawClient(process.getOutputStream(), process.getInputStream());
+      JsonNode initialize = client.initialize("2025-11-25");
+      String stderrAtInitialize = Files.readString(err);
+      long call = client.sendCall("chat", Map.of("prompt", "Sent before the agent exists"), null);
+      long list = client.sendRequest("tools/list", null);
+
+      assertThat(initialize.at("/result/serverInfo/name").asText()).isEqualTo("zen");
+      assertThat(initialize.at("/result/instructions").asText()).isNotBlank();
+      assertThat(stderrAtInitialize).as("the runtime was not built yet").doesNotContain("Zen MCP server");
+      JsonNode answer = client.awaitResponse(call);
+      assertThat(answer.at("/result/isError").asBoolean()).as("%s", answer).isFalse();
+      assertThat(answer.at("/result/content/0/text").asText()).contains("Sent before the agent exists");
+      assertThat(client.awaitResponse(list).at("/result/tools").size()).isPositive();
+      client.close();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isZero();
+      assertThat(client.notJson()).isEmpty();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void a_runtime_that_fails_after_initialize_answers_the_waiting_requests_with_the_cause_and_exits_2()
+      throws Exception {
+    Path err = dir.resolve("failed-start-stderr.txt");
+    Process process = ServerJar.start(List.of("-D" + ZenMcpServer.START_DELAY_PROPERTY + "=1000"), List.of("--demo"),
+        Map.of(ServerConfig.DEFAULT_MODEL, "gpt-99-ultra"), err);
+    try {
+      RawClient client = new RawClient(process.getOutputStream(), process.getInputStream());
+      JsonNode initialize = client.initialize("2025-11-25");
+      JsonNode tools = client.request("tools/list", null);
+
+      assertThat(initialize.at("/result/serverInfo/name").asText()).isEqualTo("zen");
+      assertThat(tools.at("/error/code").asInt()).as("%s", tools).isEqualTo(-32603);
+      assertThat(tools.at("/error/message").asText()).contains("DEFAULT_MODEL: unknown model 'gpt-99-ultra'");
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the server stops by itself").isTrue();
+      assertThat(process.exitValue()).isEqualTo(ZenMcpServer.EXIT_CONFIGURATION);
+      assertThat(Files.readString(err)).contains("zen-mcp-server: DEFAULT_MODEL: unknown model 'gpt-99-ultra'");
+      assertThat(client.notJson()).isEmpty();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
 }
