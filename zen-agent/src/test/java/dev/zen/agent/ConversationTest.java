@@ -212,36 +212,11 @@ class ConversationTest {
   @Test
   void listing_an_owners_conversations_reads_theirs_not_every_users() {
     List<String> latestReads = new CopyOnWriteArrayList<>();
-    CheckpointStore counting = new CheckpointStore() {
-      @Override
-      public CompletionStage<Void> put(Checkpoint checkpoint) {
-        return store.put(checkpoint);
-      }
-
+    CheckpointStore counting = new ForwardingStore(store) {
       @Override
       public CompletionStage<Optional<Checkpoint>> latest(String threadId) {
         latestReads.add(threadId);
         return store.latest(threadId);
-      }
-
-      @Override
-      public CompletionStage<Optional<Checkpoint>> get(String threadId, String id) {
-        return store.get(threadId, id);
-      }
-
-      @Override
-      public CompletionStage<List<Checkpoint>> history(String threadId, int limit) {
-        return store.history(threadId, limit);
-      }
-
-      @Override
-      public CompletionStage<List<String>> threads() {
-        return store.threads();
-      }
-
-      @Override
-      public CompletionStage<Boolean> deleteThread(String threadId) {
-        return store.deleteThread(threadId);
       }
     };
     try (ZenAgent agent = Agents.builder(gateway, store).checkpointStore(counting).build()) {

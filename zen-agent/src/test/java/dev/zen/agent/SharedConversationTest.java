@@ -435,14 +435,14 @@ class SharedConversationTest {
   }
 
   /** The store with the SPI's lease defaults: what every store was before leases. */
-  private static final class WithoutLeases extends Forwarding {
+  private static final class WithoutLeases extends ForwardingStore {
     WithoutLeases(CheckpointStore delegate) {
       super(delegate);
     }
   }
 
   /** A store whose lease calls can be made to fail, as a process whose renewals stop reaching Redis. */
-  private static final class LeaseBlocking extends Forwarding {
+  private static final class LeaseBlocking extends ForwardingStore {
     final AtomicBoolean blockLeases = new AtomicBoolean();
 
     LeaseBlocking(CheckpointStore delegate) {
@@ -465,45 +465,6 @@ class SharedConversationTest {
     @Override
     public CompletionStage<Boolean> putIfLeased(Checkpoint checkpoint, String holder) {
       return delegate.putIfLeased(checkpoint, holder);
-    }
-  }
-
-  /** Forwards the six core methods; lease methods stay the SPI's defaults unless overridden. */
-  private abstract static class Forwarding implements CheckpointStore {
-    final CheckpointStore delegate;
-
-    Forwarding(CheckpointStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public CompletionStage<Void> put(Checkpoint checkpoint) {
-      return delegate.put(checkpoint);
-    }
-
-    @Override
-    public CompletionStage<Optional<Checkpoint>> latest(String threadId) {
-      return delegate.latest(threadId);
-    }
-
-    @Override
-    public CompletionStage<Optional<Checkpoint>> get(String threadId, String checkpointId) {
-      return delegate.get(threadId, checkpointId);
-    }
-
-    @Override
-    public CompletionStage<List<Checkpoint>> history(String threadId, int limit) {
-      return delegate.history(threadId, limit);
-    }
-
-    @Override
-    public CompletionStage<List<String>> threads() {
-      return delegate.threads();
-    }
-
-    @Override
-    public CompletionStage<Boolean> deleteThread(String threadId) {
-      return delegate.deleteThread(threadId);
     }
   }
 }
