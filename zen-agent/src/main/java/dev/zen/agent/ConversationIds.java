@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -34,10 +35,14 @@ final class ConversationIds {
 
   /** False only when {@code threadId} is a tagged id whose tag is not {@code owner}'s. */
   static boolean mayBelongTo(String threadId, @Nullable String owner) {
-    if (!CANONICAL.matcher(threadId).matches()) {
-      return true;
-    }
-    return (int) (UUID.fromString(threadId).getMostSignificantBits() >>> 32) == tag(owner);
+    return mayBelongTo(owner).test(threadId);
+  }
+
+  /** {@link #mayBelongTo(String, String)} for many ids: the owner's tag is hashed once. */
+  static Predicate<String> mayBelongTo(@Nullable String owner) {
+    int ownerTag = tag(owner);
+    return threadId -> !CANONICAL.matcher(threadId).matches()
+        || (int) (UUID.fromString(threadId).getMostSignificantBits() >>> 32) == ownerTag;
   }
 
   static int tag(@Nullable String owner) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,8 +41,9 @@ final class ConversationIndex {
   CompletableFuture<List<ConversationSummary>> list(@Nullable String owner, int limit) {
     return store.threads().toCompletableFuture().thenCompose(threads -> {
       List<CompletableFuture<Optional<ConversationSummary>>> reads = new ArrayList<>();
+      Predicate<String> mayBeTheirs = ConversationIds.mayBelongTo(owner);
       for (String thread : threads) {
-        if (!ConversationIds.mayBelongTo(thread, owner)) {
+        if (!mayBeTheirs.test(thread)) {
           continue;
         }
         reads.add(store.latest(thread).toCompletableFuture()
