@@ -7,6 +7,7 @@ import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatRequest;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
+import dev.zen.testkit.ForwardingCheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -212,7 +213,7 @@ class ConversationTest {
   @Test
   void listing_an_owners_conversations_reads_theirs_not_every_users() {
     List<String> latestReads = new CopyOnWriteArrayList<>();
-    CheckpointStore counting = new ForwardingStore(store) {
+    CheckpointStore counting = new ForwardingCheckpointStore(store) {
       @Override
       public CompletionStage<Optional<Checkpoint>> latest(String threadId) {
         latestReads.add(threadId);

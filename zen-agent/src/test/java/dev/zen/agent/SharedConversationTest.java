@@ -9,6 +9,7 @@ import dev.zen.checkpoint.redis.RedisCheckpointStoreOptions;
 import dev.zen.spi.ChatRequest;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
+import dev.zen.testkit.ForwardingCheckpointStore;
 import dev.zen.testkit.RedisServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -435,14 +436,14 @@ class SharedConversationTest {
   }
 
   /** The store with the SPI's lease defaults: what every store was before leases. */
-  private static final class WithoutLeases extends ForwardingStore {
+  private static final class WithoutLeases extends ForwardingCheckpointStore {
     WithoutLeases(CheckpointStore delegate) {
       super(delegate);
     }
   }
 
   /** A store whose lease calls can be made to fail, as a process whose renewals stop reaching Redis. */
-  private static final class LeaseBlocking extends ForwardingStore {
+  private static final class LeaseBlocking extends ForwardingCheckpointStore {
     final AtomicBoolean blockLeases = new AtomicBoolean();
 
     LeaseBlocking(CheckpointStore delegate) {
@@ -454,17 +455,17 @@ class SharedConversationTest {
       if (blockLeases.get()) {
         return CompletableFuture.failedFuture(new dev.zen.OperationTimeoutException("renewal lost", ttl, null));
       }
-      return delegate.lease(threadId, holder, ttl);
+      return delegate().lease(threadId, holder, ttl);
     }
 
     @Override
     public CompletionStage<Void> releaseLease(String threadId, String holder) {
-      return delegate.releaseLease(threadId, holder);
+      return delegate().releaseLease(threadId, holder);
     }
 
     @Override
     public CompletionStage<Boolean> putIfLeased(Checkpoint checkpoint, String holder) {
-      return delegate.putIfLeased(checkpoint, holder);
+      return delegate().putIfLeased(checkpoint, holder);
     }
   }
 }

@@ -3,14 +3,10 @@ package dev.zen.testkit;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import dev.zen.testkit.CheckpointStoreFixture.DataSharing;
 import dev.zen.testkit.ReferenceCheckpointStore.Backend;
 import dev.zen.testkit.ReferenceCheckpointStore.Flaw;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,7 +70,7 @@ class CheckpointStoreContractCatchesFlawsTest {
     CheckpointStoreContract defaults = new Reference(Flaw.NONE, DataSharing.SHARED_BY_INSTANCES) {
       @Override
       protected CheckpointStore create() {
-        return new ForwardingStore(super.create());
+        return new ForwardingCheckpointStore(super.create());
       }
 
       @Override
@@ -85,7 +81,7 @@ class CheckpointStoreContractCatchesFlawsTest {
     CheckpointStoreContract claimsLeases = new Reference(Flaw.NONE, DataSharing.SHARED_BY_INSTANCES) {
       @Override
       protected CheckpointStore create() {
-        return new ForwardingStore(super.create());
+        return new ForwardingCheckpointStore(super.create());
       }
     };
 
@@ -133,50 +129,6 @@ class CheckpointStoreContractCatchesFlawsTest {
   @FunctionalInterface
   private interface Case {
     void run(CheckpointStoreContract contract) throws Exception;
-  }
-
-  /** A store that only forwards the six core methods, so it has the SPI's lease defaults. */
-  private static final class ForwardingStore implements CheckpointStore {
-    private final CheckpointStore delegate;
-
-    ForwardingStore(CheckpointStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public CompletionStage<Void> put(Checkpoint checkpoint) {
-      return delegate.put(checkpoint);
-    }
-
-    @Override
-    public CompletionStage<Optional<Checkpoint>> latest(String threadId) {
-      return delegate.latest(threadId);
-    }
-
-    @Override
-    public CompletionStage<Optional<Checkpoint>> get(String threadId, String id) {
-      return delegate.get(threadId, id);
-    }
-
-    @Override
-    public CompletionStage<List<Checkpoint>> history(String threadId, int limit) {
-      return delegate.history(threadId, limit);
-    }
-
-    @Override
-    public CompletionStage<List<String>> threads() {
-      return delegate.threads();
-    }
-
-    @Override
-    public CompletionStage<Boolean> deleteThread(String threadId) {
-      return delegate.deleteThread(threadId);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 
   /** Not a test class itself (JUnit would need a no-argument constructor); driven by the cases above. */

@@ -1,17 +1,28 @@
-package dev.zen.agent;
+package dev.zen.testkit;
 
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
-/** Forwards the six core methods; lease methods stay the SPI's defaults unless overridden. */
-abstract class ForwardingStore implements CheckpointStore {
-  final CheckpointStore delegate;
+/**
+ * A store for tests that decorate another: forwards the six data methods and {@code close()} to
+ * {@link #delegate()}, while the lease methods keep {@link CheckpointStore}'s defaults (every lease
+ * granted, nothing kept: a store as stores were before leases) unless a subclass overrides them.
+ * Override what the test observes or breaks (count reads, fail renewals) and leave the rest.
+ */
+public class ForwardingCheckpointStore implements CheckpointStore {
+  private final CheckpointStore delegate;
 
-  ForwardingStore(CheckpointStore delegate) {
-    this.delegate = delegate;
+  public ForwardingCheckpointStore(CheckpointStore delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /** The store the data methods go to. */
+  protected final CheckpointStore delegate() {
+    return delegate;
   }
 
   @Override
@@ -42,5 +53,10 @@ abstract class ForwardingStore implements CheckpointStore {
   @Override
   public CompletionStage<Boolean> deleteThread(String threadId) {
     return delegate.deleteThread(threadId);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
   }
 }
