@@ -172,6 +172,7 @@ public final class McpBench {
       long peakThreads = 0;
       double best = Double.MAX_VALUE;
       long cpuBefore = server.cpuTicks();
+      long jitBefore = server.compilerTicks();
       for (int round = 0; round < 3; round++) {
         AtomicLong peak = new AtomicLong();
         AtomicLong threads = new AtomicLong();
@@ -194,21 +195,25 @@ public final class McpBench {
         }
       }
       double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / (3.0 * calls);
+      double jitMsPerCall = (server.compilerTicks() - jitBefore) * 10.0 / (3.0 * calls);
       // Last, after five bursts: the JIT compiler is then mostly done (after two, its threads were
       // still the server's largest CPU user, and more so for a larger code base).
       Steady steady = STEADY_SECONDS > 0 ? steady(server, ids, tool, STEADY_CONCURRENCY, Duration.ofSeconds(STEADY_SECONDS))
           : null;
       System.out.printf(Locale.ROOT, "load %-30s %d x %s, latency %d ms: rounds %s; best wall/latency %.2f; "
-              + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call%s; threads idle %d, peak %d%n", label, calls, tool,
-          latency.toMillis(), rounds, best, idleRss / 1024, peakRss / 1024, cpuMsPerCall,
-          steady == null ? "" : String.format(Locale.ROOT, " (steady: %.3f ms/call over %d calls at %d in flight, %d errors)",
-              steady.cpuMsPerCall, steady.calls, STEADY_CONCURRENCY, steady.errors), idleThreads, peakThreads);
+              + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call (JIT compiler threads %.2f)%s; threads idle %d, "
+              + "peak %d%n", label, calls, tool, latency.toMillis(), rounds, best, idleRss / 1024, peakRss / 1024,
+          cpuMsPerCall, jitMsPerCall,
+          steady == null ? "" : String.format(Locale.ROOT, " (steady: %.3f ms/call, JIT %.3f, over %d calls at %d in "
+              + "flight, %d errors)", steady.cpuMsPerCall, steady.jitMsPerCall, steady.calls, STEADY_CONCURRENCY,
+              steady.errors), idleThreads, peakThreads);
       Collections.sort(ratios);
       // One line for scripts to compare servers by (floor-vs-zen.sh).
       System.out.printf(Locale.ROOT, "result label=%s steady_cpu_ms=%.3f burst_cpu_ms=%.3f best=%.3f median=%.3f "
-              + "peak_threads=%d idle_threads=%d rss_peak_mib=%d%n", label.replace(' ', '_'),
-          steady == null ? Double.NaN : steady.cpuMsPerCall, cpuMsPerCall, best, ratios.get(ratios.size() / 2),
-          peakThreads, idleThreads, peakRss / 1024);
+              + "peak_threads=%d idle_threads=%d rss_peak_mib=%d steady_jit_ms=%.3f burst_jit_ms=%.3f%n",
+          label.replace(' ', '_'), steady == null ? Double.NaN : steady.cpuMsPerCall, cpuMsPerCall, best,
+          ratios.get(ratios.size() / 2), peakThreads, idleThreads, peakRss / 1024,
+          steady == null ? Double.NaN : steady.jitMsPerCall, jitMsPerCall);
     } finally {
       server.stop();
       if (fake != null) {
@@ -413,8 +418,11 @@ public final class McpBench {
   /** Calls kept in flight during the steady phase. */
   private static final int STEADY_CONCURRENCY = Integer.getInteger("mcp.bench.steady.concurrency", 50);
 
-  /** Server CPU per call in the steady phase, the calls answered and how many of them were errors. */
-  private record Steady(double cpuMsPerCall, int calls, int errors) {}
+  /**
+   * Server CPU per call in the steady phase (all of it, and the JIT compiler threads' part), the
+   * calls answered and how many of them were errors.
+   */
+  private record Steady(double cpuMsPerCall, double jitMsPerCall, int calls, int errors) {}
 
   /**
    * Keeps {@code concurrency} calls in flight for {@code duration} (each answer sends the next
@@ -428,6 +436,7 @@ public final class McpBench {
     AtomicInteger errors = new AtomicInteger();
     java.util.concurrent.CountDownLatch lanes = new java.util.concurrent.CountDownLatch(concurrency);
     long cpuBefore = server.cpuTicks();
+    long jitBefore = server.compilerTicks();
     for (int lane = 0; lane < concurrency; lane++) {
       server.sender.execute(() -> lane(server, ids, tool, end, answered, errors, lanes));
     }
@@ -435,7 +444,9 @@ public final class McpBench {
       throw new IllegalStateException("the steady phase did not finish: " + lanes.getCount() + " calls unanswered");
     }
     long ticks = server.cpuTicks() - cpuBefore;
-    return new Steady(ticks * 10.0 / Math.max(1, answered.get()), answered.get(), errors.get());
+    long jitTicks = server.compilerTicks() - jitBefore;
+    int calls = Math.max(1, answered.get());
+    return new Steady(ticks * 10.0 / calls, jitTicks * 10.0 / calls, answered.get(), errors.get());
   }
 
   private static void lane(Server server, AtomicLong ids, String tool, long end, AtomicInteger answered,
@@ -563,8 +574,18 @@ public final class McpBench {
       return thread;
     });
 
+    /** The compiler threads' ticks at their last reading, by thread id, and their sum since the start. */
+    private final Map<String, Long> compilerThreads = new java.util.HashMap<>();
+    private long compilerTicks;
+    private final ScheduledExecutorService compilerReader = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "mcp-bench-jit-reader");
+      thread.setDaemon(true);
+      return thread;
+    });
+
     private Server(Process process) {
       this.process = process;
+      compilerReader.scheduleAtFixedRate(this::compilerTicks, 0, 50, TimeUnit.MILLISECONDS);
       this.stdin = process.getOutputStream();
       Thread reader = new Thread(this::read, "mcp-bench-reader");
       reader.setDaemon(true);
@@ -648,8 +669,39 @@ public final class McpBench {
       }
     }
 
+    /**
+     * utime + stime of the JVM's JIT compiler threads (named "C1 CompilerThreadN" and "C2
+     * CompilerThreadN") since the server started, in clock ticks: with the JVM's default tiered
+     * compilation they were most of a server's CPU per call for minutes after start, at a rate a
+     * server with less code does not pay. The JVM starts and ends compiler threads as its queue
+     * grows and shrinks, and an ended thread's time is gone from /proc: the threads are read every
+     * 50 ms and what each added since the last reading is summed.
+     */
+    synchronized long compilerTicks() {
+      try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          try {
+            if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+              continue;
+            }
+            String stat = Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            Long before = compilerThreads.put(task.getFileName().toString(), ticks);
+            compilerTicks += ticks - (before == null ? 0 : before);
+          } catch (IOException | RuntimeException threadEnded) {
+            // A thread that ended between the listing and the read.
+          }
+        }
+      } catch (IOException | RuntimeException processEnded) {
+        // The last reading stands.
+      }
+      return compilerTicks;
+    }
+
     void stop() throws InterruptedException {
       sender.shutdownNow();
+      compilerReader.shutdownNow();
       process.destroy();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly();
