@@ -53,6 +53,8 @@ final class McpStdioServer implements AutoCloseable {
       ToolBridge ready = new ToolBridge(now, callExecutor, name);
       this.bridge = ready;
       this.transport = new StdioTransport(json, mapper, in, out, RequestChecks.all(ready::check), maxOutstanding);
+      transport.answerInitializeWith(InitializeAnswer.of(json, identity, now.instructions(), !now.prompts().isEmpty(),
+          transport.protocolVersions()));
       this.server = configure(McpServer.async(transport), identity, now, ready, mapper).build();
       return;
     }
@@ -60,6 +62,8 @@ final class McpStdioServer implements AutoCloseable {
     this.transport = new StdioTransport(json, mapper, in, out,
         RequestChecks.all(params -> Objects.requireNonNull(bridge, "bridge").check(params)), maxOutstanding,
         tools, pending.maxWait());
+    transport.answerInitializeWith(InitializeAnswer.of(json, identity, pending.instructions(), pending.prompts(),
+        transport.protocolVersions()));
     this.server = configure(McpServer.async(transport), identity, pending.instructions(), pending.prompts(), List.of(),
         List.of(), mapper).build();
     pending.host().whenComplete((host, failure) -> serve(host, failure, tools));
@@ -115,7 +119,8 @@ final class McpStdioServer implements AutoCloseable {
         Prompts.specifications(host.prompts()), mapper);
   }
 
-  private static McpServer.AsyncSpecification<?> configure(McpServer.AsyncSpecification<?> spec,
+  /** As above, for a host that may still be being built: what is known of it before. */
+  static McpServer.AsyncSpecification<?> configure(McpServer.AsyncSpecification<?> spec,
       ServerIdentity identity, String instructions, boolean prompts,
       List<McpServerFeatures.AsyncToolSpecification> tools, List<McpServerFeatures.AsyncPromptSpecification> promptSpecs,
       McpJsonMapper mapper) {

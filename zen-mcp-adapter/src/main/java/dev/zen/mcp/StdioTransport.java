@@ -112,6 +112,18 @@ final class StdioTransport implements McpServerTransportProvider {
   private volatile @Nullable McpServerSession session;
   private final CompletableFuture<Void> tools;
   private final Duration maxWait;
+  /** Set before reading starts; null: the session answers {@code initialize} itself. */
+  private @Nullable InitializeAnswer initializeAnswer;
+  /**
+   * The {@code initialize} answered here ahead of the session: its id, the answer written, and what
+   * completes when the session has handled it too (its own answer is then dropped).
+   */
+  private volatile @Nullable AnsweredEarly answeredEarly;
+
+  private record AnsweredEarly(Object id, ObjectNode answer, CompletableFuture<Void> handled) {}
+
+  /** How long the reader waits for the session to handle an {@code initialize} answered here. */
+  private static final Duration SESSION_INITIALIZE_WAIT = Duration.ofSeconds(30);
 
   StdioTransport(ObjectMapper json, McpJsonMapper mapper, InputStream in, OutputStream out,
       Map<String, RequestCheck> checks) {
@@ -166,6 +178,17 @@ final class StdioTransport implements McpServerTransportProvider {
     return paused;
   }
 
+  /**
+   * Answers {@code initialize} as soon as it is read, with {@code answer}, before the session
+   * handles it (see {@link InitializeAnswer}); call before the session factory is set.
+   */
+  void answerInitializeWith(InitializeAnswer answer) {
+    if (session != null) {
+      throw new IllegalStateException("reading has started");
+    }
+    this.initializeAnswer = answer;
+  }
+
   @Override
   public void setSessionFactory(McpServerSession.Factory sessionFactory) {
     if (session != null) {
@@ -202,6 +225,7 @@ final class StdioTransport implements McpServerTransportProvider {
       while (!closing.get() && awaitCapacity() && (line = lines.next()) != null) {
         try {
           onLine(line);
+          awaitSessionInitialize();
         } catch (RuntimeException e) {
           // Whatever went wrong with one message must not end the session.
           LOG.error("unexpected failure handling a message; the session goes on", e);
@@ -214,6 +238,25 @@ final class StdioTransport implements McpServerTransportProvider {
       }
     } finally {
       shutDown();
+    }
+  }
+
+  /**
+   * After an {@code initialize} answered here, the next message (the client's
+   * {@code notifications/initialized}, sent as soon as it reads the answer) must reach a session
+   * that has handled the request: it records the client's capabilities there.
+   */
+  private void awaitSessionInitialize() {
+    AnsweredEarly early = answeredEarly;
+    if (early == null || early.handled().isDone()) {
+      return;
+    }
+    try {
+      early.handled().get(SESSION_INITIALIZE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+      LOG.warn("the session had not handled initialize after {} s; reading on", SESSION_INITIALIZE_WAIT.toSeconds());
     }
   }
 
@@ -303,20 +346,37 @@ final class StdioTransport implements McpServerTransportProvider {
     }
     if (request.method().equals(McpSchema.METHOD_INITIALIZE)) {
       phase = Phase.INITIALIZING;
+      InitializeAnswer answers = initializeAnswer;
+      ObjectNode answer = answers == null ? null : answers.answer(request.id(), request.params());
+      if (answer != null) {
+        AnsweredEarly early = new AnsweredEarly(request.id(), answer, new CompletableFuture<>());
+        answeredEarly = early;
+        writer.send(answer);
+        // If the session never answers (it failed outside its handler), the reader must not wait.
+        handlingThenRelease(request, () -> early.handled().complete(null));
+        return;
+      }
     } else if (request.method().equals(McpSchema.METHOD_PING) && phase != Phase.READY) {
       // MCP allows ping before initialization; the SDK's session would hold it until then.
       writer.send(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), Map.of(), null));
       return;
     }
+    handlingThenRelease(request, () -> {});
+  }
+
+  /** Starts the session's handling of {@code request} as a request in flight; {@code after} runs when it ends. */
+  private void handlingThenRelease(Inbound.Request request, Runnable after) {
     InFlight entry = new InFlight(request.method());
     if (inFlight.putIfAbsent(request.id(), entry) != null) {
       replyError(request.id(), McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: id " + request.id()
           + " belongs to a request that is still running; use a new id");
+      after.run();
       return;
     }
     entry.start(handling(request).doFinally(signal -> {
       inFlight.remove(request.id(), entry);
       released();
+      after.run();
     }));
   }
 
@@ -455,6 +515,22 @@ final class StdioTransport implements McpServerTransportProvider {
     requireSession().handle(response).subscribe(null, error -> LOG.debug("response handling failed", error));
   }
 
+  /** The session's own answer to an {@code initialize} answered here: dropped, and checked to be the same. */
+  private void compareWithEarly(AnsweredEarly early, McpSchema.JSONRPCResponse response) {
+    JsonNode sessions;
+    try {
+      sessions = json.valueToTree(response);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("could not compare the session's answer to initialize with the one sent: {}", e.getMessage());
+      return;
+    }
+    if (!sessions.equals(early.answer())) {
+      // Not expected (InitializeAnswerTest holds them equal): the client has the early answer, say what differs.
+      LOG.warn("the session's answer to initialize differs from the one sent to the client ahead of it; sent {}, "
+          + "session's {}", early.answer(), sessions);
+    }
+  }
+
   private void replyError(@Nullable Object id, int code, String message) {
     if (id != null) {
       writer.send(McpSchema.JSONRPCResponse.error(id, new JSONRPCError(code, message, null)));
@@ -539,6 +615,12 @@ final class StdioTransport implements McpServerTransportProvider {
             && writer.queued() >= maxOutstanding / 2) {
           // The client is not keeping up: advice it would read late is worth less than the memory.
           LOG.debug("stdout lags by {} messages; dropping a {}", writer.queued(), notification.method());
+          return;
+        }
+        AnsweredEarly early = answeredEarly;
+        if (early != null && message instanceof McpSchema.JSONRPCResponse response && early.id().equals(response.id())) {
+          compareWithEarly(early, response);
+          early.handled().complete(null);
           return;
         }
         writer.send(message);

@@ -41,6 +41,7 @@ class McpStdioServerTest {
     client.close();
     server.close();
     assertThat(client.notJson()).as("stdout carries only JSON-RPC").isEmpty();
+    assertThat(client.duplicateResponses()).as("one answer per request").isEmpty();
   }
 
   @Test
@@ -59,6 +60,35 @@ class McpStdioServerTest {
     stop();
     start();
     assertThat(client.initialize("2099-01-01").at("/result/protocolVersion").asText()).isEqualTo("2025-11-25");
+  }
+
+  @Test
+  void initialize_answered_ahead_of_the_session_is_answered_once_and_what_follows_at_once_works() {
+    // A client that does not wait: initialize, initialized and two requests in one burst. The
+    // transport answers initialize before the SDK's session has handled it; the session must still
+    // handle it before the notification (which opens it), and its own answer must not reach stdout.
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+        + "\"2025-06-18\",\"capabilities\":{\"roots\":{\"listChanged\":true}},\"clientInfo\":{\"name\":\"fast\","
+        + "\"version\":\"1\"}}}");
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"debug\"}}");
+    assertThat(client.awaitResponse(1).at("/result/protocolVersion").asText()).isEqualTo("2025-06-18");
+    assertThat(client.awaitResponse(2).at("/result/tools").size()).isPositive();
+    assertThat(client.awaitResponse(3).has("result")).isTrue();
+    assertThat(client.callTool("echo", Map.of("text", "hi"), null).at("/result/content/0/text").asText())
+        .isEqualTo("echo: hi");
+  }
+
+  @Test
+  void an_initialize_of_another_shape_is_answered_by_the_session_alone() {
+    // No clientInfo version: not answered ahead (InitializeAnswer leaves it), the SDK decides.
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+        + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"odd\"}}}");
+    JsonNode answer = client.awaitResponse(1);
+    assertThat(answer.has("result") || answer.has("error")).isTrue();
+    client.notify("notifications/initialized", null);
+    assertThat(client.request("ping", null).get("result").isObject()).isTrue();
   }
 
   @Test

@@ -35,6 +35,7 @@ public final class RawClient implements AutoCloseable {
   private final OutputStream toServer;
   private final Map<String, CompletableFuture<JsonNode>> responses = new ConcurrentHashMap<>();
   private final List<JsonNode> notifications = new CopyOnWriteArrayList<>();
+  private final List<JsonNode> duplicateResponses = new CopyOnWriteArrayList<>();
   private final List<JsonNode> idlessErrors = new CopyOnWriteArrayList<>();
   private final List<String> notJson = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> closedByServer = new CompletableFuture<>();
@@ -65,7 +66,9 @@ public final class RawClient implements AutoCloseable {
         } else if (node.path("id").isNull()) {
           idlessErrors.add(node);
         } else {
-          responses.computeIfAbsent(key(node.get("id")), k -> new CompletableFuture<>()).complete(node);
+          if (!responses.computeIfAbsent(key(node.get("id")), k -> new CompletableFuture<>()).complete(node)) {
+            duplicateResponses.add(node);
+          }
         }
       }
     } catch (IOException e) {
@@ -203,6 +206,11 @@ public final class RawClient implements AutoCloseable {
   }
 
   /** Lines the server wrote to stdout that were not a JSON object: must stay empty. */
+  /** Responses to an id that had been answered already: JSON-RPC allows one answer per request. */
+  public List<JsonNode> duplicateResponses() {
+    return List.copyOf(duplicateResponses);
+  }
+
   public List<String> notJson() {
     return List.copyOf(notJson);
   }

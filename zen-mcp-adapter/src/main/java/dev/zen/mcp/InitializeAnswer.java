@@ -1,0 +1,95 @@
+package dev.zen.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The answer the SDK's session gives to {@code initialize}, built as a JSON tree without it, so
+ * that the stdio transport can write it the moment the request is read.
+ *
+ * <p>Why: a client writes {@code initialize} as soon as it starts the server and waits for the
+ * answer before anything else. The SDK's own answer costs a fresh process Jackson's first
+ * introspection of the request's and result's records (their annotations parsed, a proxy class
+ * made per annotation type), the longest single step from start to answer (BENCHMARKS.md,
+ * "Start-up, third pass"). The session still handles the request, right after; the transport
+ * holds the next message until it has, and compares its answer with this one (they are the same
+ * by construction; {@code InitializeAnswerTest} checks it against the SDK for every case here).
+ *
+ * <p>Only a request of the usual shape is answered here: params an object with a string
+ * {@code protocolVersion}, {@code capabilities} an object (or absent) and {@code clientInfo} an
+ * object with a string {@code name} and {@code version}. Anything else is left to the SDK.
+ */
+final class InitializeAnswer {
+  private final ObjectMapper json;
+  private final ObjectNode result;
+  private final List<String> versions;
+
+  private InitializeAnswer(ObjectMapper json, ObjectNode result, List<String> versions) {
+    this.json = json;
+    this.result = result;
+    this.versions = List.copyOf(versions);
+  }
+
+  /**
+   * The answer of a server configured as {@link McpStdioServer#configure} configures one: tools and
+   * logging, prompts when it has any, {@code instructions} when not empty; {@code versions} are the
+   * transport's protocol versions, oldest first, as the SDK negotiates them.
+   */
+  static InitializeAnswer of(ObjectMapper json, ServerIdentity identity, String instructions, boolean prompts,
+      List<String> versions) {
+    if (versions.isEmpty()) {
+      throw new IllegalArgumentException("no protocol versions");
+    }
+    ObjectNode result = json.createObjectNode();
+    ObjectNode capabilities = result.putObject("capabilities");
+    capabilities.putObject("logging");
+    if (prompts) {
+      capabilities.putObject("prompts").put("listChanged", false);
+    }
+    capabilities.putObject("tools").put("listChanged", false);
+    ObjectNode info = result.putObject("serverInfo").put("name", identity.name());
+    if (identity.title() != null) {
+      info.put("title", identity.title());
+    }
+    info.put("version", identity.version());
+    if (!instructions.isEmpty()) {
+      result.put("instructions", instructions);
+    }
+    return new InitializeAnswer(json, result, versions);
+  }
+
+  /** The whole response to a request with {@code id} and {@code params}; null when the SDK must answer. */
+  @Nullable ObjectNode answer(Object id, @Nullable JsonNode params) {
+    if (params == null || !params.isObject() || !params.path("protocolVersion").isTextual()) {
+      return null;
+    }
+    JsonNode capabilities = params.get("capabilities");
+    if (capabilities != null && !capabilities.isObject()) {
+      return null;
+    }
+    JsonNode client = params.get("clientInfo");
+    if (client == null || !client.isObject() || !client.path("name").isTextual()
+        || !client.path("version").isTextual()) {
+      return null;
+    }
+    String requested = params.get("protocolVersion").asText();
+    // The SDK's negotiation: the client's version when supported, else the newest supported.
+    String version = versions.contains(requested) ? requested : versions.get(versions.size() - 1);
+    ObjectNode response = json.createObjectNode().put("jsonrpc", McpSchema.JSONRPC_VERSION);
+    // The same node types the session's answer has (its record's Integer, Long or String id).
+    if (id instanceof Integer number) {
+      response.put("id", number.intValue());
+    } else if (id instanceof Long number) {
+      response.put("id", number.longValue());
+    } else {
+      response.put("id", String.valueOf(id));
+    }
+    ObjectNode body = response.putObject("result").put("protocolVersion", version);
+    body.setAll(result.deepCopy());
+    return response;
+  }
+}
