@@ -134,7 +134,8 @@ class RedisOutageTest {
     } catch (ExecutionException e) {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       // Lettuce reports this as "Connection disconnected" or as the socket's error, whichever comes
-      // first; either way the caller must learn that Redis is down and that trying again may work.
+      // first (or rejects the command unsent, if the kill was seen before it was written); either
+      // way the caller must learn that Redis is down and that trying again may work.
       assertThat(e.getCause()).isInstanceOf(ServiceUnavailableException.class)
           .hasMessageContaining("127.0.0.1:" + redis.port()).hasMessageContaining("Redis is down or unreachable");
       assertThat(((ServiceUnavailableException) e.getCause()).isRetriable()).isTrue();
