@@ -1,6 +1,7 @@
 package dev.zen.checkpoint.redis;
 
 import dev.zen.AuthenticationException;
+import dev.zen.ConnectionLostException;
 import dev.zen.CorruptCheckpointException;
 import dev.zen.OperationTimeoutException;
 import dev.zen.ServiceUnavailableException;
@@ -9,6 +10,8 @@ import dev.zen.internal.Futures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +55,11 @@ final class RedisErrors {
       }
       return new ServiceUnavailableException(operation + " failed on Redis at " + endpoint + ": " + message, t);
     }
+    if (connectionLost(t)) {
+      return new ConnectionLostException(operation + " failed: the connection to Redis at " + endpoint + " dropped while "
+          + "the command was under way (" + t + "); Redis is down or unreachable, the store keeps reconnecting. "
+          + "Whether the command took effect is unknown", t);
+    }
     if (message.startsWith("Currently not connected") || message.startsWith("Connection closed")) {
       return new ServiceUnavailableException(operation + " failed: not connected to Redis at " + endpoint
           + " (" + message + "); Redis is down or unreachable, the store keeps reconnecting", t);
@@ -61,6 +69,27 @@ final class RedisErrors {
           + endpoint + " (" + message + "); slow down or raise requestQueueSize", t);
     }
     return new ServiceUnavailableException(operation + " failed on Redis at " + endpoint + ": " + t, t);
+  }
+
+  /**
+   * Whether {@code t} says the connection dropped under a command already sent: Lettuce fails the
+   * commands awaiting a reply with "Connection disconnected" when the channel goes inactive (with
+   * REJECT_COMMANDS, they are not kept for a replay), and with the socket's own error (connection
+   * reset, broken pipe, closed channel) when a write or read fails first. Which one a caller gets
+   * depends on whether the event loop has seen the close yet; both mean a dead or unreachable
+   * Redis, like "Currently not connected" for a command sent after the close was seen.
+   */
+  private static boolean connectionLost(Throwable t) {
+    if (t instanceof RedisException && String.valueOf(t.getMessage()).startsWith("Connection disconnected")) {
+      return true;
+    }
+    int depth = 0;
+    for (Throwable c = t; c != null && depth < 16; c = c.getCause(), depth++) {
+      if (c instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -119,6 +119,34 @@ class RedisOutageTest {
   }
 
   @Test
+  void a_command_under_way_when_redis_dies_fails_fast_with_a_retriable_error_that_says_redis_is_down() throws Exception {
+    store.put(checkpoint("t", "c1")).get(5, TimeUnit.SECONDS);
+
+    // Frozen, Redis takes the command but never answers; killed, it drops the connection under it.
+    redis.pause();
+    CompletableFuture<?> underWay = store.latest("t");
+    long start = System.nanoTime();
+    redis.kill();
+
+    try {
+      underWay.get(10, TimeUnit.SECONDS);
+      fail("latest completed although Redis died before answering");
+    } catch (ExecutionException e) {
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      // Lettuce reports this as "Connection disconnected" or as the socket's error, whichever comes
+      // first (or rejects the command unsent, if the kill was seen before it was written); either
+      // way the caller must learn that Redis is down and that trying again may work.
+      assertThat(e.getCause()).isInstanceOf(ServiceUnavailableException.class)
+          .hasMessageContaining("127.0.0.1:" + redis.port()).hasMessageContaining("Redis is down or unreachable");
+      assertThat(((ServiceUnavailableException) e.getCause()).isRetriable()).isTrue();
+      assertThat(took).as("time to fail").isLessThan(FAST);
+    }
+
+    redis.restart();
+    awaitWorking(() -> store.latest("t"));
+  }
+
+  @Test
   void a_graph_run_while_redis_is_stopped_fails_with_a_retriable_error_naming_graph_and_thread() throws Exception {
     CompiledAgentGraph graph = AgentGraph.builder("chat")
         .node("answer", AsyncNode.sync((state, ctx) -> Map.of("answer", "42")))

@@ -190,7 +190,9 @@ class LangChain4jGatewayTest {
 
     assertThat(call).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
         .havingCause().isInstanceOf(NonRetriableException.class).withMessageContaining("listener bug");
-    assertThat(handle.cancelled.get()).isTrue();
+    // The stream is cancelled by a callback of the failed future, run by the thread that failed it,
+    // possibly after this thread was already woken by the failure: wait for it, boundedly.
+    assertThat(handle.cancellation).as("the stream is cancelled").succeedsWithin(WAIT);
   }
 
   @Test
@@ -287,10 +289,13 @@ class LangChain4jGatewayTest {
 
   private static final class Handle implements StreamingHandle {
     final AtomicBoolean cancelled = new AtomicBoolean();
+    /** Completes when the stream is cancelled, for tests where another thread cancels it. */
+    final CompletableFuture<Void> cancellation = new CompletableFuture<>();
 
     @Override
     public void cancel() {
       cancelled.set(true);
+      cancellation.complete(null);
     }
 
     @Override
