@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * answer before anything else. The SDK's own answer costs a fresh process Jackson's first
  * introspection of the request's and result's records (their annotations parsed, a proxy class
  * made per annotation type), the longest single step from start to answer (BENCHMARKS.md,
- * "Start-up, third pass"). The session still handles the request, right after; the transport
+ * "Issue 14 at a glance, third session"). The session still handles the request, right after; the transport
  * holds the next message until it has, and compares its answer with this one (they are the same
  * by construction; {@code InitializeAnswerTest} checks it against the SDK for every case here).
  *

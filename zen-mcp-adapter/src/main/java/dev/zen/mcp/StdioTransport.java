@@ -50,6 +50,10 @@ import reactor.core.publisher.Mono;
  *       sent. (The SDK has no handler for it.)
  *   <li>Each message is subscribed on its own, so any number of requests run at once. (The SDK
  *       pipes messages through one {@code flatMap}, which runs at most 256 at a time.)
+ *   <li>{@code initialize} is answered the moment it is read, with the answer the session gives
+ *       ({@link InitializeAnswer}); the session handles it right after, before the next message is
+ *       read, and its own answer is compared and not sent. (The SDK's answer waits for Jackson's
+ *       first use of its records, most of a fresh process's time to answer.)
  *   <li>Registered {@linkplain RequestCheck checks} may answer a request before the SDK sees it
  *       (the tool bridge names unknown tools, which the SDK reports as {@code invalid_tool_name};
  *       {@link RequestChecks} refuses params the SDK's handlers would fail on).
