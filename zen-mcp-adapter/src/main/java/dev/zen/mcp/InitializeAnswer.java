@@ -19,9 +19,15 @@ import org.jspecify.annotations.Nullable;
  * holds the next message until it has, and compares its answer with this one (they are the same
  * by construction; {@code InitializeAnswerTest} checks it against the SDK for every case here).
  *
- * <p>Only a request of the usual shape is answered here: params an object with a string
- * {@code protocolVersion}, {@code capabilities} an object (or absent) and {@code clientInfo} an
- * object with a string {@code name} and {@code version}. Anything else is left to the SDK.
+ * <p>Only a request the session will read is answered here: params whose every member the SDK's
+ * {@code InitializeRequest} knows has the JSON type its record wants (a string
+ * {@code protocolVersion}; {@code capabilities} with objects for {@code roots}, {@code sampling},
+ * {@code elicitation} and its {@code form} and {@code url}, {@code experimental} and each of
+ * {@code extensions}, a boolean {@code roots.listChanged}; {@code clientInfo} with a string
+ * {@code name} and {@code version}, strings or nothing for {@code title}, {@code description} and
+ * {@code websiteUrl}, {@code icons} an array of objects with string fields; {@code _meta} an
+ * object). Members it does not know are ignored, as the session ignores them. Anything else — which
+ * the session might refuse with an error — is left to the session to answer.
  */
 final class InitializeAnswer {
   private final ObjectMapper json;
@@ -64,16 +70,7 @@ final class InitializeAnswer {
 
   /** The whole response to a request with {@code id} and {@code params}; null when the SDK must answer. */
   @Nullable ObjectNode answer(Object id, @Nullable JsonNode params) {
-    if (params == null || !params.isObject() || !params.path("protocolVersion").isTextual()) {
-      return null;
-    }
-    JsonNode capabilities = params.get("capabilities");
-    if (capabilities != null && !capabilities.isObject()) {
-      return null;
-    }
-    JsonNode client = params.get("clientInfo");
-    if (client == null || !client.isObject() || !client.path("name").isTextual()
-        || !client.path("version").isTextual()) {
+    if (!readable(params)) {
       return null;
     }
     String requested = params.get("protocolVersion").asText();
@@ -91,5 +88,84 @@ final class InitializeAnswer {
     ObjectNode body = response.putObject("result").put("protocolVersion", version);
     body.setAll(result.deepCopy());
     return response;
+  }
+
+  /** Whether the session reads {@code params} into its {@code InitializeRequest} (see the class comment). */
+  private static boolean readable(@Nullable JsonNode params) {
+    if (params == null || !params.isObject() || !params.path("protocolVersion").isTextual()
+        || !objectOrAbsent(params.get("_meta"))) {
+      return false;
+    }
+    JsonNode capabilities = params.get("capabilities");
+    if (!objectOrAbsent(capabilities)) {
+      return false;
+    }
+    if (capabilities != null && !capabilities.isNull()) {
+      JsonNode roots = capabilities.get("roots");
+      JsonNode elicitation = capabilities.get("elicitation");
+      if (!objectOrAbsent(roots) || !objectOrAbsent(capabilities.get("sampling"))
+          || !objectOrAbsent(capabilities.get("experimental")) || !objectOrAbsent(elicitation)
+          || !objectOrAbsent(capabilities.get("extensions"))) {
+        return false;
+      }
+      if (roots != null && !roots.isNull() && !(absent(roots.get("listChanged")) || roots.get("listChanged").isBoolean())) {
+        return false;
+      }
+      if (elicitation != null && !elicitation.isNull()
+          && !(objectOrAbsent(elicitation.get("form")) && objectOrAbsent(elicitation.get("url")))) {
+        return false;
+      }
+      JsonNode extensions = capabilities.get("extensions");
+      if (extensions != null && !extensions.isNull()) {
+        for (JsonNode extension : extensions) {
+          if (!objectOrAbsent(extension)) {
+            return false;
+          }
+        }
+      }
+    }
+    JsonNode client = params.get("clientInfo");
+    if (client == null || !client.isObject() || !client.path("name").isTextual() || !client.path("version").isTextual()
+        || !textOrAbsent(client.get("title")) || !textOrAbsent(client.get("description"))
+        || !textOrAbsent(client.get("websiteUrl"))) {
+      return false;
+    }
+    JsonNode icons = client.get("icons");
+    if (absent(icons)) {
+      return true;
+    }
+    if (!icons.isArray()) {
+      return false;
+    }
+    for (JsonNode icon : icons) {
+      if (!icon.isObject() || !textOrAbsent(icon.get("src")) || !textOrAbsent(icon.get("mimeType"))
+          || !textOrAbsent(icon.get("theme"))) {
+        return false;
+      }
+      JsonNode sizes = icon.get("sizes");
+      if (!absent(sizes)) {
+        if (!sizes.isArray()) {
+          return false;
+        }
+        for (JsonNode size : sizes) {
+          if (!size.isTextual()) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean absent(@Nullable JsonNode node) {
+    return node == null || node.isNull();
+  }
+
+  private static boolean objectOrAbsent(@Nullable JsonNode node) {
+    return absent(node) || node.isObject();
+  }
+
+  private static boolean textOrAbsent(@Nullable JsonNode node) {
+    return absent(node) || node.isTextual();
   }
 }

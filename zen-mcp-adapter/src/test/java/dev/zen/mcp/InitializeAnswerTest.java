@@ -71,6 +71,48 @@ class InitializeAnswerTest {
   }
 
   @Test
+  void an_odd_request_gets_the_sessions_answer_or_is_left_to_the_session() throws IOException {
+    // Each is sent to a real session too: whenever the transport would answer ahead, the answer
+    // must be the session's; where the session refuses the request, the transport must leave it.
+    String client = "\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}";
+    List<String> odd = List.of(
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"roots\":\"yes\"}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"sampling\":[1,2]}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{\"form\":\"x\"}}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"roots\":{\"listChanged\":\"true\"}}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"roots\":{\"listChanged\":[]}}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"experimental\":[]}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"extensions\":{\"a\":1}}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"extensions\":{\"a\":{\"b\":[1]}}}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":null," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"roots\":null,\"unknown\":[1]}," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"_meta\":[]," + client + "}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\",\"title\":5}}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\",\"icons\":\"x\"}}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\","
+            + "\"icons\":[{\"src\":\"a.png\",\"sizes\":[\"16x16\"],\"theme\":\"dark\"}]}}",
+        "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\","
+            + "\"icons\":[{\"src\":\"a.png\",\"sizes\":\"16x16\"}]}}",
+        "{\"protocolVersion\":5," + client + "}");
+    ServerIdentity identity = new ServerIdentity("zen", "Zen", "1");
+    int answeredAhead = 0;
+    for (String params : odd) {
+      ObjectNode request = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", 9).put("method", "initialize");
+      request.set("params", read(params));
+      JsonNode sessions = sessions(identity, "", false, request, 9);
+      JsonNode early = early(identity, "", false, 9, request);
+      if (early != null) {
+        answeredAhead++;
+        assertThat(early).as(params).isEqualTo(sessions);
+      } else {
+        assertThat(sessions).as(params).isNotNull();
+      }
+    }
+    // Not all left to the session: the well-formed ones among them are answered ahead.
+    assertThat(answeredAhead).isBetween(4, odd.size() - 6);
+  }
+
+  @Test
   void a_request_of_another_shape_is_left_to_the_session() {
     InitializeAnswer answers = InitializeAnswer.of(JSON, new ServerIdentity("zen", "Zen", "1"), "", false, VERSIONS);
     for (String params : List.of("null", "[]", "{}", "{\"protocolVersion\":20251125,\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}",

@@ -92,6 +92,15 @@ class McpStdioServerTest {
   }
 
   @Test
+  void an_initialize_the_session_cannot_read_gets_its_error_not_an_answer_ahead_of_it() {
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+        + "\"2025-11-25\",\"capabilities\":{\"roots\":\"yes\"},\"clientInfo\":{\"name\":\"odd\",\"version\":\"1\"}}}");
+    JsonNode answer = client.awaitResponse(1);
+    assertThat(answer.has("error")).as(answer.toString()).isTrue();
+    assertThat(answer.has("result")).isFalse();
+  }
+
+  @Test
   void lines_that_are_not_json_get_parse_errors_and_the_session_goes_on() {
     client.initialize("2025-11-25");
     client.sendLine("this is not json");
