@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zen.checkpoint.memory.MemoryCheckpointStore;
 import dev.zen.spi.Checkpoint;
 import dev.zen.spi.CheckpointStore;
+import dev.zen.testkit.ForwardingCheckpointStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,47 +20,41 @@ class ConversationStorageTest {
   final CountingStore store = new CountingStore(MemoryCheckpointStore.create());
 
   /** Counts the store calls an agent makes. */
-  static final class CountingStore implements CheckpointStore {
-    final CheckpointStore delegate;
+  static final class CountingStore extends ForwardingCheckpointStore {
     final AtomicInteger reads = new AtomicInteger();
     final AtomicInteger writes = new AtomicInteger();
 
     CountingStore(CheckpointStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
+    }
+
+    /** The store behind, to read it without counting. */
+    CheckpointStore counted() {
+      return delegate();
     }
 
     @Override
     public CompletionStage<Void> put(Checkpoint checkpoint) {
       writes.incrementAndGet();
-      return delegate.put(checkpoint);
+      return super.put(checkpoint);
     }
 
     @Override
     public CompletionStage<Optional<Checkpoint>> latest(String threadId) {
       reads.incrementAndGet();
-      return delegate.latest(threadId);
+      return super.latest(threadId);
     }
 
     @Override
     public CompletionStage<Optional<Checkpoint>> get(String threadId, String checkpointId) {
       reads.incrementAndGet();
-      return delegate.get(threadId, checkpointId);
+      return super.get(threadId, checkpointId);
     }
 
     @Override
     public CompletionStage<List<Checkpoint>> history(String threadId, int limit) {
       reads.incrementAndGet();
-      return delegate.history(threadId, limit);
-    }
-
-    @Override
-    public CompletionStage<List<String>> threads() {
-      return delegate.threads();
-    }
-
-    @Override
-    public CompletionStage<Boolean> deleteThread(String threadId) {
-      return delegate.deleteThread(threadId);
+      return super.history(threadId, limit);
     }
   }
 
@@ -71,7 +66,7 @@ class ConversationStorageTest {
         Agents.call(agent, "chat", Map.of("prompt", "turn " + turn, "continuation_id", thread));
       }
 
-      List<Checkpoint> stored = store.delegate.history(thread, 100).toCompletableFuture().join();
+      List<Checkpoint> stored = store.counted().history(thread, 100).toCompletableFuture().join();
       assertThat(stored).hasSize(1);
       assertThat((List<?>) stored.get(0).state().get("turns")).hasSize(12);
     }
