@@ -18,6 +18,8 @@
 #   java-jar  plain `java -jar` / `java -cp`, the JVM's defaults (tiered C1+C2 JIT, G1).
 # Each row also gives the JIT compiler threads' CPU per call: under the JVM's defaults they keep
 # compiling for minutes after start, more for the larger code base.
+# And the garbage collector's (the serial collector's VM Thread, G1's and parallel's GC threads):
+# whether a server's CPU per call is its code or the garbage it leaves.
 # ZEN_JARS="name=path ..." compares several server jars (an A/B of commits) in the same run;
 # default: this checkout's zen-mcp-adapter/target/zen-mcp-server.jar.
 # PROGRESS=true sends a progressToken with every call: Zen and the floor then stream the model's
@@ -113,15 +115,16 @@ awk '
       cpu[jdk] = f["steady_cpu_ms"]; own[jdk] = f["steady_cpu_ms"] - f["steady_jit_ms"]
       burst[jdk] = f["burst_cpu_ms"]; wall[jdk] = f["median"]
     }
-    rows[++count] = name "|" jdk "|" f["steady_cpu_ms"] "|" f["steady_jit_ms"] "|" f["burst_cpu_ms"] "|" f["median"] "|" f["peak_threads"]
+    rows[++count] = name "|" jdk "|" f["steady_cpu_ms"] "|" f["steady_jit_ms"] "|" f["burst_cpu_ms"] "|" f["median"] "|" f["peak_threads"] \
+      "|" f["steady_gc_ms"] "|" f["burst_gc_ms"]
   }
   END {
-    printf "| server | JDK, JVM options | steady CPU ms/call | of it JIT | burst CPU ms/call | median wall / latency | peak threads | steady CPU / floor | without JIT / floor | burst CPU / floor | wall / floor |\n"
-    printf "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    printf "| server | JDK, JVM options | steady CPU ms/call | of it JIT | of it GC | burst CPU ms/call | of it GC | median wall / latency | peak threads | steady CPU / floor | without JIT / floor | burst CPU / floor | wall / floor |\n"
+    printf "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
     for (i = 1; i <= count; i++) {
       split(rows[i], r, "|")
-      printf "| %s | %s | %.3f | %.3f | %.3f | %.2f | %d | %.2f | %.2f | %.2f | %.2f |\n", r[1], r[2], r[3], r[4], r[5], r[6], r[7], \
-        r[3] / cpu[r[2]], (r[3] - r[4]) / own[r[2]], r[5] / burst[r[2]], r[6] / wall[r[2]]
+      printf "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %d | %.2f | %.2f | %.2f | %.2f |\n", r[1], r[2], r[3], r[4], r[8], r[5], r[9], \
+        r[6], r[7], r[3] / cpu[r[2]], (r[3] - r[4]) / own[r[2]], r[5] / burst[r[2]], r[6] / wall[r[2]]
     }
   }' "$RESULTS" | tee -a "$RESULTS"
 echo "results in $RESULTS"

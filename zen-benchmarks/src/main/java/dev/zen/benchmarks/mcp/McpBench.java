@@ -173,6 +173,7 @@ public final class McpBench {
       double best = Double.MAX_VALUE;
       long cpuBefore = server.cpuTicks();
       long jitBefore = server.compilerTicks();
+      long gcBefore = server.collectorTicks();
       for (int round = 0; round < 3; round++) {
         AtomicLong peak = new AtomicLong();
         AtomicLong threads = new AtomicLong();
@@ -196,24 +197,27 @@ public final class McpBench {
       }
       double cpuMsPerCall = (server.cpuTicks() - cpuBefore) * 10.0 / (3.0 * calls);
       double jitMsPerCall = (server.compilerTicks() - jitBefore) * 10.0 / (3.0 * calls);
+      double gcMsPerCall = (server.collectorTicks() - gcBefore) * 10.0 / (3.0 * calls);
       // Last, after five bursts: the JIT compiler is then mostly done (after two, its threads were
       // still the server's largest CPU user, and more so for a larger code base).
       Steady steady = STEADY_SECONDS > 0 ? steady(server, ids, tool, STEADY_CONCURRENCY, Duration.ofSeconds(STEADY_SECONDS))
           : null;
       System.out.printf(Locale.ROOT, "load %-30s %d x %s, latency %d ms: rounds %s; best wall/latency %.2f; "
-              + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call (JIT compiler threads %.2f)%s; threads idle %d, "
-              + "peak %d%n", label, calls, tool, latency.toMillis(), rounds, best, idleRss / 1024, peakRss / 1024,
-          cpuMsPerCall, jitMsPerCall,
-          steady == null ? "" : String.format(Locale.ROOT, " (steady: %.3f ms/call, JIT %.3f, over %d calls at %d in "
-              + "flight, %d errors)", steady.cpuMsPerCall, steady.jitMsPerCall, steady.calls, STEADY_CONCURRENCY,
-              steady.errors), idleThreads, peakThreads);
+              + "RSS idle %d MiB, peak %d MiB; server CPU %.2f ms/call (JIT compiler threads %.2f, GC %.2f)%s; "
+              + "threads idle %d, peak %d%n", label, calls, tool, latency.toMillis(), rounds, best, idleRss / 1024,
+          peakRss / 1024, cpuMsPerCall, jitMsPerCall, gcMsPerCall,
+          steady == null ? "" : String.format(Locale.ROOT, " (steady: %.3f ms/call, JIT %.3f, GC %.3f, over %d calls "
+              + "at %d in flight, %d errors)", steady.cpuMsPerCall, steady.jitMsPerCall, steady.gcMsPerCall,
+              steady.calls, STEADY_CONCURRENCY, steady.errors), idleThreads, peakThreads);
       Collections.sort(ratios);
       // One line for scripts to compare servers by (floor-vs-zen.sh).
       System.out.printf(Locale.ROOT, "result label=%s steady_cpu_ms=%.3f burst_cpu_ms=%.3f best=%.3f median=%.3f "
-              + "peak_threads=%d idle_threads=%d rss_peak_mib=%d steady_jit_ms=%.3f burst_jit_ms=%.3f%n",
+              + "peak_threads=%d idle_threads=%d rss_peak_mib=%d steady_jit_ms=%.3f burst_jit_ms=%.3f "
+              + "steady_gc_ms=%.3f burst_gc_ms=%.3f%n",
           label.replace(' ', '_'), steady == null ? Double.NaN : steady.cpuMsPerCall, cpuMsPerCall, best,
           ratios.get(ratios.size() / 2), peakThreads, idleThreads, peakRss / 1024,
-          steady == null ? Double.NaN : steady.jitMsPerCall, jitMsPerCall);
+          steady == null ? Double.NaN : steady.jitMsPerCall, jitMsPerCall,
+          steady == null ? Double.NaN : steady.gcMsPerCall, gcMsPerCall);
     } finally {
       server.stop();
       if (fake != null) {
@@ -419,10 +423,10 @@ public final class McpBench {
   private static final int STEADY_CONCURRENCY = Integer.getInteger("mcp.bench.steady.concurrency", 50);
 
   /**
-   * Server CPU per call in the steady phase (all of it, and the JIT compiler threads' part), the
-   * calls answered and how many of them were errors.
+   * Server CPU per call in the steady phase (all of it, the JIT compiler threads' part and the
+   * garbage collector's), the calls answered and how many of them were errors.
    */
-  private record Steady(double cpuMsPerCall, double jitMsPerCall, int calls, int errors) {}
+  private record Steady(double cpuMsPerCall, double jitMsPerCall, double gcMsPerCall, int calls, int errors) {}
 
   /**
    * Keeps {@code concurrency} calls in flight for {@code duration} (each answer sends the next
@@ -437,6 +441,7 @@ public final class McpBench {
     java.util.concurrent.CountDownLatch lanes = new java.util.concurrent.CountDownLatch(concurrency);
     long cpuBefore = server.cpuTicks();
     long jitBefore = server.compilerTicks();
+    long gcBefore = server.collectorTicks();
     for (int lane = 0; lane < concurrency; lane++) {
       server.sender.execute(() -> lane(server, ids, tool, end, answered, errors, lanes));
     }
@@ -445,8 +450,10 @@ public final class McpBench {
     }
     long ticks = server.cpuTicks() - cpuBefore;
     long jitTicks = server.compilerTicks() - jitBefore;
+    long gcTicks = server.collectorTicks() - gcBefore;
     int calls = Math.max(1, answered.get());
-    return new Steady(ticks * 10.0 / calls, jitTicks * 10.0 / calls, answered.get(), errors.get());
+    return new Steady(ticks * 10.0 / calls, jitTicks * 10.0 / calls, gcTicks * 10.0 / calls, answered.get(),
+        errors.get());
   }
 
   private static void lane(Server server, AtomicLong ids, String tool, long end, AtomicInteger answered,
@@ -574,18 +581,22 @@ public final class McpBench {
       return thread;
     });
 
-    /** The compiler threads' ticks at their last reading, by thread id, and their sum since the start. */
-    private final Map<String, Long> compilerThreads = new java.util.HashMap<>();
+    /**
+     * The ticks of the JVM's own threads at their last reading, by thread id, and each kind's sum
+     * since the start (see {@link #readJvmThreads}).
+     */
+    private final Map<String, Long> jvmThreads = new java.util.HashMap<>();
     private long compilerTicks;
-    private final ScheduledExecutorService compilerReader = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mcp-bench-jit-reader");
+    private long collectorTicks;
+    private final ScheduledExecutorService jvmThreadReader = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "mcp-bench-jvm-thread-reader");
       thread.setDaemon(true);
       return thread;
     });
 
     private Server(Process process) {
       this.process = process;
-      compilerReader.scheduleAtFixedRate(this::compilerTicks, 0, 50, TimeUnit.MILLISECONDS);
+      jvmThreadReader.scheduleAtFixedRate(this::readJvmThreads, 0, 50, TimeUnit.MILLISECONDS);
       this.stdin = process.getOutputStream();
       Thread reader = new Thread(this::read, "mcp-bench-reader");
       reader.setDaemon(true);
@@ -673,22 +684,50 @@ public final class McpBench {
      * utime + stime of the JVM's JIT compiler threads (named "C1 CompilerThreadN" and "C2
      * CompilerThreadN") since the server started, in clock ticks: with the JVM's default tiered
      * compilation they were most of a server's CPU per call for minutes after start, at a rate a
-     * server with less code does not pay. The JVM starts and ends compiler threads as its queue
-     * grows and shrinks, and an ended thread's time is gone from /proc: the threads are read every
-     * 50 ms and what each added since the last reading is summed.
+     * server with less code does not pay.
      */
     synchronized long compilerTicks() {
+      readJvmThreads();
+      return compilerTicks;
+    }
+
+    /**
+     * utime + stime of the garbage collector's threads since the server started, in clock ticks:
+     * the serial collector works in the "VM Thread" (which also runs the JVM's other safepoint
+     * operations, a small part beside collections), parallel and G1 in "GC Thread#N", "G1 ..." and
+     * the like. Tells whether a server's CPU per call is its own code or the garbage it leaves.
+     */
+    synchronized long collectorTicks() {
+      readJvmThreads();
+      return collectorTicks;
+    }
+
+    /**
+     * Adds what each compiler and collector thread used since the last reading. The JVM starts and
+     * ends compiler threads as its queue grows and shrinks, and an ended thread's time is gone from
+     * /proc: the threads are read every 50 ms and what each added since the last reading is summed.
+     */
+    private synchronized void readJvmThreads() {
       try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
         for (Path task : (Iterable<Path>) tasks::iterator) {
           try {
-            if (!Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            String name = Files.readString(task.resolve("comm")).strip();
+            boolean compiler = name.contains("CompilerThre");
+            boolean collector = name.equals("VM Thread") || name.startsWith("GC Thread") || name.startsWith("G1 ")
+                || name.startsWith("GC ");
+            if (!compiler && !collector) {
               continue;
             }
             String stat = Files.readString(task.resolve("stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            Long before = compilerThreads.put(task.getFileName().toString(), ticks);
-            compilerTicks += ticks - (before == null ? 0 : before);
+            Long before = jvmThreads.put(task.getFileName().toString(), ticks);
+            long added = ticks - (before == null ? 0 : before);
+            if (compiler) {
+              compilerTicks += added;
+            } else {
+              collectorTicks += added;
+            }
           } catch (IOException | RuntimeException threadEnded) {
             // A thread that ended between the listing and the read.
           }
@@ -696,12 +735,11 @@ public final class McpBench {
       } catch (IOException | RuntimeException processEnded) {
         // The last reading stands.
       }
-      return compilerTicks;
     }
 
     void stop() throws InterruptedException {
       sender.shutdownNow();
-      compilerReader.shutdownNow();
+      jvmThreadReader.shutdownNow();
       process.destroy();
       if (!process.waitFor(20, TimeUnit.SECONDS)) {
         process.destroyForcibly();
