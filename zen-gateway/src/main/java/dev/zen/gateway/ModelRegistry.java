@@ -1,5 +1,6 @@
 package dev.zen.gateway;
 
+import dev.zen.gateway.internal.JsonMappers;
 import dev.zen.internal.Futures;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,7 +64,7 @@ public final class ModelRegistry {
   public static final String AUTO = "auto";
 
   private static final String BUNDLED_RESOURCE = "models.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final Set<String> FIELDS = Set.of("name", "aliases", "description", "contextWindow",
       "maxOutputTokens", "supportsTemperature", "fixedTemperature", "maxTemperature", "supportsImages",
       "supportsThinking", "intelligenceScore", "categories", "maxThinkingTokens", "maxImageSizeMb",

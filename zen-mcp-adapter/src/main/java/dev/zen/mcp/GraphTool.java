@@ -6,6 +6,7 @@ import dev.zen.agent.ToolCall;
 import dev.zen.agent.ToolProgress;
 import dev.zen.agent.ToolResult;
 import dev.zen.agent.ToolSpec;
+import dev.zen.gateway.internal.JsonMappers;
 import dev.zen.graph.CompiledAgentGraph;
 import dev.zen.graph.RunConfig;
 import dev.zen.graph.RunEvent;
@@ -57,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GraphTool {
   private static final Map<String, Object> ANY_OBJECT = Map.of("type", "object");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
 
   private final ToolSpec spec;
   private final CompiledAgentGraph graph;

@@ -2,6 +2,7 @@ package dev.zen.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zen.ZenExecutors;
+import dev.zen.gateway.internal.JsonMappers;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
@@ -55,7 +56,7 @@ public final class McpHttpServer implements AutoCloseable {
 
   private McpHttpServer(ToolHost host, ServerIdentity identity, HttpOptions options) {
     this.options = options;
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JsonMappers.create();
     McpJsonMapper mapper = new JacksonMcpJsonMapper(json);
     this.callExecutor = ZenExecutors.newRuntimeExecutor("zen-mcp-http-call",
         Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));

@@ -2,6 +2,7 @@ package dev.zen.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zen.ZenExecutors;
+import dev.zen.gateway.internal.JsonMappers;
 import dev.zen.internal.Futures;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -41,7 +42,7 @@ final class McpStdioServer implements AutoCloseable {
 
   private McpStdioServer(PendingHost pending, ServerIdentity identity, InputStream in, OutputStream out,
       int maxOutstanding) {
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JsonMappers.create();
     McpJsonMapper mapper = new JacksonMcpJsonMapper(json);
     this.name = identity.name();
     // Only starts calls (the host returns a future at once), so on JDK 17 a few threads suffice;

@@ -3,6 +3,7 @@ package dev.zen.agent.clink;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zen.gateway.internal.JsonMappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * {@code planner.txt}, {@code codereviewer.txt}).
  */
 public final class CliClients {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   private static final String[] BUNDLED = {"claude", "codex", "gemini"};
 
   private final Map<String, CliClient> clients;

@@ -2,6 +2,7 @@ package dev.zen.agent.clink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zen.gateway.internal.JsonMappers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class CliOutput {
   static final List<String> PARSERS = List.of("gemini_json", "codex_jsonl", "claude_json", "text");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
 
   /**
    * What a parser found.

@@ -8,6 +8,7 @@ import dev.zen.ZenException;
 import dev.zen.agent.ToolContext;
 import dev.zen.agent.ToolOutcome;
 import dev.zen.gateway.ModelSpec;
+import dev.zen.gateway.internal.JsonMappers;
 import dev.zen.internal.Futures;
 import dev.zen.spi.ChatMessage;
 import dev.zen.spi.ChatRequest;
@@ -33,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * to an identical request is served from the thread's cache instead of paying for it again.
  */
 final class ExpertReview {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   /** Expert statuses that become the answer's status: the workflow is not done, the agent must act. */
   static final Set<String> PROMOTED = Set.of("files_required_to_continue", "investigation_paused",
       "refactoring_paused", "focused_review_required", "full_codereview_required", "test_sample_needed",

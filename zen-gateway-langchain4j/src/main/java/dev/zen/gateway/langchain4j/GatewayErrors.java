@@ -1,5 +1,6 @@
 package dev.zen.gateway.langchain4j;
 
+import dev.zen.gateway.internal.JsonMappers;
 import dev.zen.internal.Checks;
 import dev.zen.internal.Futures;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -39,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link SettingNames}: builder methods for embedders, an application's variables for its users).
  */
 final class GatewayErrors {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
 
   private final String where;
   private final String keyHint;

@@ -1,5 +1,6 @@
 package dev.zen.gateway.langchain4j;
 
+import dev.zen.gateway.internal.JsonMappers;
 import dev.zen.internal.Futures;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,13 +101,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class OpenAiCompatibleGateway implements ModelGateway {
   private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleGateway.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMappers.create();
   /**
    * langchain4j's own mapper settings for its wire types, without the indentation it adds to every
    * request it sends.
    */
-  private static final ObjectMapper WIRE = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES);
+  private static final ObjectMapper WIRE = JsonMappers.builder()
+      .disable(DeserializationFeature.FAIL_ON_IGNORED_PROPERTIES)
+      .build();
 
   /** Default timeout for opening a connection. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
