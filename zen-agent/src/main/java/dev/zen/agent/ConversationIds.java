@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 final class ConversationIds {
   private static final Pattern CANONICAL =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  /** The tag of calls without a principal (every stdio call): hashed once, not on every call. */
+  private static final int NO_PRINCIPAL_TAG = hash(null);
 
   private ConversationIds() {}
 
@@ -46,6 +48,10 @@ final class ConversationIds {
   }
 
   static int tag(@Nullable String owner) {
+    return owner == null ? NO_PRINCIPAL_TAG : hash(owner);
+  }
+
+  private static int hash(@Nullable String owner) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       // Null and every name hash apart: "no principal" is not the principal named "".
