@@ -74,6 +74,8 @@ public final class ModelRegistry {
   private final Map<String, ModelSpec> byName;
   private final Set<String> allowList;
   private final Set<String> listed;
+  /** {@link #models()}: the registry never changes, and every call choosing a model reads it. */
+  private final List<ModelSpec> allowedBestFirst;
 
   private ModelRegistry(List<ModelSpec> specs, Set<String> allowList, Set<String> listed) {
     this.specs = List.copyOf(specs);
@@ -90,6 +92,10 @@ public final class ModelRegistry {
       }
     }
     this.byName = Map.copyOf(index);
+    this.allowedBestFirst = this.specs.stream()
+        .filter(this::allowed)
+        .sorted(Comparator.comparingInt(ModelSpec::intelligenceScore).reversed().thenComparing(ModelSpec::name))
+        .collect(Collectors.toUnmodifiableList());
   }
 
   /** The bundled catalogue with every model allowed. */
@@ -104,10 +110,7 @@ public final class ModelRegistry {
 
   /** The allowed models, best first (intelligence score, then name). */
   public List<ModelSpec> models() {
-    return specs.stream()
-        .filter(this::allowed)
-        .sorted(Comparator.comparingInt(ModelSpec::intelligenceScore).reversed().thenComparing(ModelSpec::name))
-        .collect(Collectors.toUnmodifiableList());
+    return allowedBestFirst;
   }
 
   /** The allowed model with this name or alias, ignoring case. */
