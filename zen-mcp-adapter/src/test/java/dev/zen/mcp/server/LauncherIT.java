@@ -124,6 +124,34 @@ class LauncherIT {
   }
 
   @Test
+  void the_heaps_free_share_under_load_follows_the_jdk_70_before_25_and_30_from_25() throws Exception {
+    assertThat(launchedOptions(17)).contains("-XX:MaxHeapFreeRatio=70", "-XX:MinHeapFreeRatio=10", "-XX:+UseSerialGC");
+    assertThat(launchedOptions(21)).contains("-XX:MaxHeapFreeRatio=70");
+    assertThat(launchedOptions(25)).contains("-XX:MaxHeapFreeRatio=30").doesNotContain("-XX:MaxHeapFreeRatio=70");
+    assertThat(launchedOptions(26)).contains("-XX:MaxHeapFreeRatio=30");
+  }
+
+  /** The options the launcher gives a JDK of {@code version}: a fake java that writes them down. */
+  private List<String> launchedOptions(int version) throws Exception {
+    Path jdk = dir.resolve("fake-jdk-" + version);
+    Path java = jdk.resolve("bin/java");
+    Path options = dir.resolve("options-" + version + ".txt");
+    Files.createDirectories(java.getParent());
+    Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"" + version + ".0.1\"\n");
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + options + "'\n");
+    assertThat(java.toFile().setExecutable(true)).isTrue();
+    ProcessBuilder builder = new ProcessBuilder(launcher().toString(), "--demo");
+    builder.environment().keySet().removeAll(List.of("ZEN_JAVA_OPTS", "ZEN_MCP_HEAP", "XDG_CACHE_HOME"));
+    builder.environment().put("ZEN_JAVA", java.toString());
+    builder.environment().put("ZEN_MCP_CDS", "off");
+    Process process = builder.redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
+    return Files.readAllLines(options);
+  }
+
+  @Test
   void a_cache_directory_that_cannot_be_made_starts_the_server_without_a_cache() throws Exception {
     // A path under a regular file: not even root can make that directory.
     Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
