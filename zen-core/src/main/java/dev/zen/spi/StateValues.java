@@ -62,7 +62,7 @@ public final class StateValues {
 
   /**
    * {@code value} frozen; {@code path} is where it sits in the state ({@code null}: the root), made
-   * into text only for an error: building "a.b[2]" for every value was a tenth of the bytes a
+   * into text only for an error: building "a.b[2]" for every value was ~7 KB of the ~180 KB a
    * {@code chat} call allocated.
    */
   private static @Nullable Object freeze(@Nullable Object value, @Nullable Path path, int depth) {

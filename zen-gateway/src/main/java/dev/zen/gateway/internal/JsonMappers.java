@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * JDK 21 and later Zen's runtime executor starts a virtual thread per task, so every request body
  * written and every tool argument converted there allocated fresh buffers: a tenth of all the
  * bytes a {@code chat} call allocated (measured in BENCHMARKS.md). These mappers share one bounded
- * pool of buffers across threads instead; on JDK 17's pooled threads they cost the same as before.
+ * pool of buffers across threads instead; on JDK 17's pooled threads they allocate as before.
  */
 public final class JsonMappers {
   private JsonMappers() {}

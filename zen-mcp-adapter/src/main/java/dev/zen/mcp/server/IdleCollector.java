@@ -58,9 +58,9 @@ final class IdleCollector implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    HeapFreeRatios ratios = HeapFreeRatios.ofThisJvm();
+    // The diagnostic bean is looked up at each idle collection (rare), not at start-up.
     IdleCollector collector = new IdleCollector(IdleCollector::jvmCollections,
-        () -> collectShrinking(ratios, System::gc), timer);
+        () -> collectShrinking(HeapFreeRatios.ofThisJvm(), System::gc), timer);
     long millis = period.toMillis();
     timer.scheduleWithFixedDelay(collector::check, millis, millis, TimeUnit.MILLISECONDS);
     return collector;
