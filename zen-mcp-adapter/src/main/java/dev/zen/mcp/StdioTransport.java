@@ -27,6 +27,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -256,10 +258,10 @@ final class StdioTransport implements McpServerTransportProvider {
       return;
     }
     try {
-      early.handled().get(SESSION_INITIALIZE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      early.handled().get(SESSION_INITIALIZE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       LOG.warn("the session had not handled initialize after {} s; reading on", SESSION_INITIALIZE_WAIT.toSeconds());
     }
   }
@@ -622,9 +624,11 @@ final class StdioTransport implements McpServerTransportProvider {
           return;
         }
         AnsweredEarly early = answeredEarly;
-        if (early != null && message instanceof McpSchema.JSONRPCResponse response && early.id().equals(response.id())) {
+        // Only the session's one answer to that initialize, while it handles it: once handled, the
+        // client may use the id again (JSON-RPC allows it) and those answers must go out.
+        if (early != null && message instanceof McpSchema.JSONRPCResponse response && early.id().equals(response.id())
+            && early.handled().complete(null)) {
           compareWithEarly(early, response);
-          early.handled().complete(null);
           return;
         }
         writer.send(message);

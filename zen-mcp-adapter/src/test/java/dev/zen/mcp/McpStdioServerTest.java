@@ -81,6 +81,20 @@ class McpStdioServerTest {
   }
 
   @Test
+  void the_id_of_an_initialize_answered_ahead_can_be_used_again_once_it_is_answered() {
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+        + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"reuser\",\"version\":\"1\"}}}");
+    assertThat(client.awaitResponse(1).at("/result/protocolVersion").asText()).isEqualTo("2025-11-25");
+    client.notify("notifications/initialized", null);
+    client.reuse(1);
+
+    client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+        + "\"arguments\":{\"text\":\"again\"}}}");
+
+    assertThat(client.awaitResponse(1).at("/result/content/0/text").asText()).isEqualTo("echo: again");
+  }
+
+  @Test
   void an_initialize_of_another_shape_is_answered_by_the_session_alone() {
     // No clientInfo version: not answered ahead (InitializeAnswer leaves it), the SDK decides.
     client.sendLine("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"

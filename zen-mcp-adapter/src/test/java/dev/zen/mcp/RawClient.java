@@ -122,6 +122,17 @@ public final class RawClient implements AutoCloseable {
     return responses.computeIfAbsent("n:" + id, k -> new CompletableFuture<>());
   }
 
+  /**
+   * Forgets the answer to {@code id}, whose request is done, so the client may use the id again as
+   * JSON-RPC allows: the next answer to it is a new answer, not a duplicate.
+   */
+  public void reuse(long id) {
+    CompletableFuture<JsonNode> answered = responses.remove("n:" + id);
+    if (answered == null || !answered.isDone()) {
+      throw new IllegalStateException("request " + id + " has not been answered; its id is still in use");
+    }
+  }
+
   public boolean hasResponse(long id) {
     CompletableFuture<JsonNode> response = responses.get("n:" + id);
     return response != null && response.isDone();
